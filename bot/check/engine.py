@@ -1,0 +1,373 @@
+"""The check: how risky a message is, which scam it looks like, and why.
+
+The whole reasoning lives here, in one readable pass:
+
+1. normalise the text (``normalize.py``) and pull out links and numbers (``extract.py``);
+2. score each pattern by the phrases that match it — exact for short phrases, fuzzy
+   (rapidfuzz, about one character off) for longer ones — strong phrases weigh most;
+3. add the cross-category danger signals (pay first, secrecy, urgency, a claimed authority,
+   links / apps / screen sharing, verification codes) and the blocklist;
+4. scale down by the safe markers: anti-fraud advice, news about a scam, ordinary notices;
+5. map the score to a risk level with the named thresholds below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from rapidfuzz import fuzz
+
+from bot.check.extract import BlocklistIndex, extract
+from bot.check.normalize import clean, compact, normalize
+from bot.content.loader import Content
+from bot.content.models import Blocklist, Pattern, SignalFile
+from bot.taxonomy import CATEGORY_NAMES
+
+Risk = Literal["high", "medium", "low", "none"]
+
+# --- thresholds (score is 0–100) ------------------------------------------------------------
+RISK_HIGH = 60
+RISK_MEDIUM = 35
+RISK_LOW = 15
+
+#: How much one matched phrase adds to its pattern, by the strength staff gave it.
+PHRASE_WEIGHTS = {"strong": 35, "normal": 18, "weak": 7}
+REGEX_WEIGHT = 18
+#: A pattern's own phrases add at most this much; more phrases only confirm the type.
+PATTERN_CAP = 60
+#: Danger signals together add at most this much.
+SIGNAL_CAP = 50
+#: A pattern match and a real request (pay, code, app, secrecy) together are worth more.
+COMBO_BONUS = 10
+#: Signals adding up to this much amount to a request (pay, a code, an app, a secret, or
+#: several lesser signs together), not mere context such as one urgent word.
+REQUEST_WEIGHT = 12
+#: Scams often mix types (a "客服" who then offers a loan): the runner-up pattern counts this much.
+RUNNER_UP_SHARE = 0.5
+#: A link or number on the police blocklist.
+BLOCKLIST_WEIGHT = 45
+#: Safe markers together cut the score by at most this share (in percent): advice and news
+#: quote the very phrases scams use, so they scale the danger down rather than veto it.
+SAFE_CAP = 80
+#: Phrases this long or longer also match fuzzily (shorter ones meet too many near-misses).
+FUZZY_MIN_LEN = 6
+#: Categories that name the *means* (a link, an app, a code) rather than the story. Most
+#: scams use these means, so when a story category also matches, the story names the scam.
+MEANS_CATEGORIES = frozenset({"phishing_link_app"})
+MEANS_SHARE = 0.5
+#: Longer texts are cut: the start of a message carries the scam, and checks must stay fast.
+MAX_CHECK_CHARS = 4000
+
+GENERAL_ADVICE: dict[str, tuple[str, ...]] = {
+    "high": (
+        "请马上停下：不要转账，不要点链接，不要说出验证码。",
+        "挂断电话，拨打 96110 或 110 问一问，并告诉家人。",
+    ),
+    "medium": (
+        "先别急着回复或付钱，和家人商量一下。",
+        "拿不准时，拨打 96110 反诈专线问一问。",
+    ),
+    "low": ("看起来问题不大，但凡是要钱、要验证码的，都先问问家人。",),
+    "none": ("没有发现常见的诈骗说法。凡是要您转账的，都先和家人商量。",),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer to one check."""
+
+    risk: Risk
+    category: str | None
+    category_name: str | None
+    score: int
+    matched: tuple[str, ...]
+    """Phrases of the pattern that matched (the evidence)."""
+    reasons: tuple[str, ...]
+    """Danger signals found, in plain words (e.g. 要您先转账付款)."""
+    advice: tuple[str, ...]
+    urls: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    blocklisted: tuple[str, ...] = ()
+    safe: tuple[str, ...] = field(default=())
+    """Why the message looks safe (anti-fraud advice, a news report, a notice)."""
+
+    @property
+    def flagged(self) -> bool:
+        """High or medium risk: the senior should stop."""
+        return self.risk in ("high", "medium")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form used by `check --json` and `--jsonl`."""
+        return {
+            "risk": self.risk,
+            "category": self.category,
+            "category_name": self.category_name,
+            "score": self.score,
+            "matched": list(self.matched),
+            "reasons": list(self.reasons),
+            "advice": list(self.advice),
+            "urls": list(self.urls),
+            "phones": list(self.phones),
+            "blocklisted": list(self.blocklisted),
+            "safe": list(self.safe),
+        }
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    shown: str
+    norm: str
+    weight: int
+    cutoff: float
+    bigrams: tuple[str, ...]
+    need: int
+
+
+def _phrase(shown: str, weight: int) -> _Phrase | None:
+    norm = normalize(shown)
+    if not norm:
+        return None
+    bigrams = tuple({norm[i : i + 2] for i in range(len(norm) - 1)})
+    if len(norm) >= FUZZY_MIN_LEN:
+        # About one substituted character: rapidfuzz's indel ratio for one substitution
+        # in a phrase of n characters is 100 * (1 - 1/n).
+        cutoff = 100.0 * (1 - 1 / len(norm)) - 0.5
+        need = max(1, len(bigrams) - 2)
+    else:
+        cutoff, need = 101.0, len(bigrams)
+    return _Phrase(shown, norm, weight, cutoff, bigrams, need)
+
+
+class _PhraseIndex:
+    """Finds every phrase in a text without trying each phrase in turn.
+
+    A phrase can only occur exactly where its first bigram occurs, and can only occur
+    fuzzily (about one character off) where most of its bigrams occur; indexing phrases by
+    bigram keeps a check's cost growing with the text, not with the number of phrases.
+    """
+
+    def __init__(self, phrases: Iterable[_Phrase]) -> None:
+        self._exact: dict[str, list[_Phrase]] = {}
+        self._fuzzy: dict[str, list[_Phrase]] = {}
+        self._single: list[_Phrase] = []
+        for p in set(phrases):
+            if len(p.norm) == 1:
+                self._single.append(p)
+                continue
+            self._exact.setdefault(p.norm[:2], []).append(p)
+            if p.cutoff <= 100:
+                for gram in p.bigrams:
+                    self._fuzzy.setdefault(gram, []).append(p)
+
+    def search(self, text: str, grams: set[str]) -> frozenset[str]:
+        """The normalised forms of all phrases found in `text` (with its bigram set)."""
+        found = {p.norm for p in self._single if p.norm in text}
+        exact, fuzzy = self._exact, self._fuzzy
+        counts: dict[_Phrase, int] = {}
+        for gram in grams:
+            for p in exact.get(gram, ()):
+                if p.norm in text:
+                    found.add(p.norm)
+            for p in fuzzy.get(gram, ()):
+                counts[p] = counts.get(p, 0) + 1
+        for p, count in counts.items():
+            if (
+                count >= p.need
+                and p.norm not in found
+                and fuzz.partial_ratio(p.norm, text, score_cutoff=p.cutoff)
+            ):
+                found.add(p.norm)
+        return frozenset(found)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One compiled pattern, signal or safe marker."""
+
+    key: str
+    label: str
+    phrases: tuple[_Phrase, ...]
+    regexes: tuple[re.Pattern[str], ...]
+    weight: int  # for signals and markers: counted once; for patterns: per phrase
+    category: str | None
+    norms: frozenset[str] = frozenset()
+
+    def hits(self, text: str, found: frozenset[str]) -> list[_Phrase | re.Pattern[str]]:
+        """The phrases (among those `found` in the text) and regexes of this rule that match."""
+        hit: list[_Phrase | re.Pattern[str]] = []
+        if not self.norms.isdisjoint(found):
+            hit += [p for p in self.phrases if p.norm in found]
+        hit += [r for r in self.regexes if r.search(text)]
+        return hit
+
+
+def _compile(regexes: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(r) for r in regexes)
+
+
+def _simple_rule(
+    key: str,
+    label: str,
+    phrases: Iterable[str],
+    regexes: Iterable[str],
+    weight: int,
+    category: str | None,
+) -> _Rule:
+    compiled = tuple(p for p in (_phrase(s, weight) for s in phrases) if p is not None)
+    norms = frozenset(p.norm for p in compiled)
+    return _Rule(key, label, compiled, _compile(regexes), weight, category, norms)
+
+
+def _pattern_rule(pattern: Pattern) -> _Rule:
+    phrases: list[_Phrase] = []
+    for strength, weight in PHRASE_WEIGHTS.items():
+        for shown in getattr(pattern.phrases, strength):
+            compiled = _phrase(shown, weight)
+            if compiled is not None:
+                phrases.append(compiled)
+    return _Rule(
+        pattern.id,
+        pattern.name,
+        tuple(phrases),
+        _compile(pattern.regexes),
+        REGEX_WEIGHT,
+        pattern.category,
+        frozenset(p.norm for p in phrases),
+    )
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+class Checker:
+    """Checks messages against the loaded patterns, signals, safe markers and blocklist."""
+
+    def __init__(
+        self, patterns: Iterable[Pattern], signals: SignalFile, blocklist: Blocklist
+    ) -> None:
+        patterns = tuple(patterns)
+        self._patterns = [_pattern_rule(p) for p in patterns]
+        self._advice = {p.id: p.advice for p in patterns}
+        self._signals = [
+            _simple_rule(s.id, s.label, s.phrases, s.regexes, s.weight, s.category)
+            for s in signals.danger_signals
+        ]
+        self._safe = [
+            _simple_rule(m.id, m.label, m.phrases, m.regexes, m.weight, None)
+            for m in signals.safe_markers
+        ]
+        self._blocklist = BlocklistIndex(blocklist.domains, blocklist.phones)
+        self._index = _PhraseIndex(
+            p for rule in (*self._patterns, *self._signals, *self._safe) for p in rule.phrases
+        )
+
+    @classmethod
+    def from_content(cls, content: Content) -> Checker:
+        """A checker for everything the bot serves."""
+        return cls(content.patterns, content.signals, content.blocklist)
+
+    def check(self, text: str) -> Verdict:
+        """Judge one message. Never raises for any string input."""
+        cleaned = clean(text[:MAX_CHECK_CHARS])
+        norm = compact(cleaned)
+        found_phrases = self._index.search(norm, _bigrams(norm))
+        found = extract(cleaned)
+
+        # 2. danger signals and the blocklist
+        signals = [rule for rule in self._signals if rule.hits(norm, found_phrases)]
+        signal_score = min(sum(r.weight for r in signals), SIGNAL_CAP)
+        blocked = self._blocklist.hits(found)
+        reasons = [r.label for r in signals]
+        if blocked:
+            reasons.append("里面的链接或号码在警方公布的诈骗名单上")
+
+        # 3. patterns: the best-scoring one names the scam
+        scored: list[tuple[int, _Rule, list[str]]] = []
+        has_strong = False
+        for rule in self._patterns:
+            hits = rule.hits(norm, found_phrases)
+            if hits:
+                has_strong = has_strong or any(
+                    isinstance(h, _Phrase) and h.weight >= PHRASE_WEIGHTS["strong"] for h in hits
+                )
+                score = sum(h.weight if isinstance(h, _Phrase) else REGEX_WEIGHT for h in hits)
+                shown = [h.shown if isinstance(h, _Phrase) else h.pattern for h in hits]
+                scored.append((score, rule, shown))
+        # Naming: a signal with a category hint (a claimed authority → 冒充公检法) votes for
+        # its category, and the means categories give way to a story category.
+        votes: dict[str, int] = {}
+        for r in signals:
+            if r.category and r.category not in MEANS_CATEGORIES:
+                votes[r.category] = votes.get(r.category, 0) + r.weight
+
+        def naming_score(item: tuple[int, _Rule, list[str]]) -> float:
+            score, rule, _ = item
+            share = MEANS_SHARE if rule.category in MEANS_CATEGORIES else 1.0
+            return score * share + votes.get(rule.category or "", 0)
+
+        scored.sort(key=naming_score, reverse=True)
+        best = scored[0] if scored else None
+        runner_up = next((s for s in scored[1:] if s[1].category != scored[0][1].category), None)
+        pattern_score = 0
+        if best is not None:
+            extra = RUNNER_UP_SHARE * runner_up[0] if runner_up else 0
+            pattern_score = min(int(best[0] + extra), PATTERN_CAP)
+
+        # 4. safe markers
+        safe = [rule for rule in self._safe if rule.hits(norm, found_phrases)]
+        safe_score = min(sum(r.weight for r in safe), SAFE_CAP)
+
+        raw = pattern_score + signal_score
+        if pattern_score and signal_score >= REQUEST_WEIGHT:
+            raw += COMBO_BONUS
+        if not has_strong and signal_score < REQUEST_WEIGHT:
+            # Topic words alone (奖品, 养生, 客服) never make a warning: it takes a phrase only
+            # scams use, or a request to pay, share a code, install an app or keep a secret.
+            raw = min(raw, RISK_MEDIUM - 1)
+        raw = raw * (100 - safe_score) // 100 + (BLOCKLIST_WEIGHT if blocked else 0)
+        score = max(0, min(100, raw))
+        risk = _risk(score)
+
+        category: str | None = None
+        name: str | None = None
+        advice: tuple[str, ...] = ()
+        if risk != "none":
+            if best is not None:
+                category, name = best[1].category, best[1].label
+                advice = self._advice.get(best[1].key, ())
+            else:
+                hinted = max(
+                    (r for r in signals if r.category), key=lambda r: r.weight, default=None
+                )
+                if hinted is not None and hinted.category:
+                    category = hinted.category
+                    name = CATEGORY_NAMES.get(category)
+        if risk in ("low", "none"):
+            advice = ()
+        return Verdict(
+            risk=risk,
+            category=category,
+            category_name=name,
+            score=score,
+            matched=tuple(best[2]) if best and risk != "none" else (),
+            reasons=tuple(reasons),
+            advice=advice + GENERAL_ADVICE[risk],
+            urls=found.urls,
+            phones=found.phones,
+            blocklisted=blocked,
+            safe=tuple(r.label for r in safe),
+        )
+
+
+def _risk(score: int) -> Risk:
+    if score >= RISK_HIGH:
+        return "high"
+    if score >= RISK_MEDIUM:
+        return "medium"
+    if score >= RISK_LOW:
+        return "low"
+    return "none"

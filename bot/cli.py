@@ -1,0 +1,128 @@
+"""The command line: `python -m bot {run,console,check,validate}`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.check.engine import Checker
+from bot.content.loader import Content, ContentError, load_content
+from bot.settings import Settings
+
+
+def _load(settings: Settings) -> Content | None:
+    try:
+        return load_content(settings.content_dir)
+    except ContentError as exc:
+        print("内容文件有错误，请先修正 (content has errors):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return None
+
+
+def _jsonl(checker: Checker, stdin: TextIO, stdout: TextIO) -> int:
+    """The batch contract: one output line per input line, in order, id echoed."""
+    for lineno, raw in enumerate(stdin, start=1):
+        line = raw.strip()
+        out: dict[str, Any]
+        if not line:
+            out = {"id": None, "line": lineno, "error": "empty line"}
+        else:
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                out = {"id": None, "line": lineno, "error": f"not JSON: {exc.msg}"}
+            else:
+                if not isinstance(item, dict):
+                    out = {"id": None, "line": lineno, "error": "expected an object"}
+                elif not isinstance(item.get("text"), str):
+                    out = {"id": item.get("id"), "line": lineno, "error": "missing string 'text'"}
+                else:
+                    out = {"id": item.get("id"), **checker.check(item["text"]).to_dict()}
+        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    stdout.flush()
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    content = _load(settings)
+    if content is None:
+        return 2
+    checker = Checker.from_content(content)
+    if args.jsonl:
+        return _jsonl(checker, sys.stdin, sys.stdout)
+    text = " ".join(args.text) if args.text else sys.stdin.read()
+    if not text.strip():
+        print('请给出要检查的文字，例如：python -m bot check "有人说我涉嫌洗钱"', file=sys.stderr)
+        return 2
+    verdict = checker.check(text)
+    if args.json:
+        print(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        from bot.texts import verdict_text
+
+        print(verdict_text(verdict, content.guidance))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.content.validate import validate
+
+    problems = validate([Path(p) for p in args.paths], settings.content_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"\n共 {len(problems)} 个问题 ({len(problems)} problem(s)).", file=sys.stderr)
+        return 1
+    print("内容检查通过 (content OK).")
+    return 0
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_console
+
+    return run_console(settings)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.telegram_bot_token:
+        print("没有设置 TELEGRAM_BOT_TOKEN：在终端里运行同一个机器人。", file=sys.stderr)
+        return cmd_console(args, settings)
+    from bot.telegram_app import run_polling
+
+    return run_polling(settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Sanbu Guard 三不防骗助手")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="serve Telegram (with a token) or chat in the terminal")
+    run.set_defaults(func=cmd_run)
+    console = sub.add_parser("console", help="chat with the bot in this terminal")
+    console.set_defaults(func=cmd_console)
+    check = sub.add_parser("check", help="check a message for fraud")
+    check.add_argument("text", nargs="*", help="the message (read from stdin if omitted)")
+    mode = check.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    mode.add_argument("--jsonl", action="store_true", help='batch: {"id","text"} lines on stdin')
+    check.set_defaults(func=cmd_check)
+    validate = sub.add_parser("validate", help="check content files; exit 1 on any problem")
+    validate.add_argument("paths", nargs="*", help="files or folders (default: all shipped)")
+    validate.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments and run a command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    # Chinese output must not crash on a terminal with a narrow encoding.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    return int(args.func(args, settings))

@@ -1,0 +1,1 @@
+"""Content that police staff edit (YAML), loaded into strict, immutable models."""

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Benchmark one check: messages per second and p50 / p99 latency, on one core.
+
+    python scripts/bench_check.py [--corpus ../shared/datasets/dev.jsonl] [--rounds 3]
+
+Runs the shipped patterns, then the same patterns with 10x as many synthetic phrases, to
+show how cost grows with content. Messages: the shipped examples and counter-examples plus
+long synthetic texts, or the texts of a JSONL corpus when --corpus is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+from pathlib import Path
+
+from bot.check.engine import Checker
+from bot.content.loader import Content, load_content
+from bot.content.models import Pattern, PhraseSet
+from bot.settings import PROJECT_ROOT
+
+TARGET_RATE = 2000
+TARGET_P99_MS = 5.0
+
+
+def _synthetic_phrase(rng: random.Random) -> str:
+    return "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(rng.randint(3, 8)))
+
+
+def inflate(patterns: tuple[Pattern, ...], factor: int, seed: int = 7) -> tuple[Pattern, ...]:
+    """The same patterns with `factor` times as many phrases (random CJK strings)."""
+    rng = random.Random(seed)
+    out = []
+    for p in patterns:
+        extra = {}
+        for level in ("strong", "normal", "weak"):
+            have = getattr(p.phrases, level)
+            extra[level] = have + tuple(
+                _synthetic_phrase(rng) for _ in range(len(have) * (factor - 1))
+            )
+        out.append(p.model_copy(update={"phrases": PhraseSet(**extra)}))
+    return tuple(out)
+
+
+def messages(content: Content, corpus: Path | None) -> list[str]:
+    """The texts to check."""
+    if corpus is not None:
+        return [
+            json.loads(line)["text"]
+            for line in corpus.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+    texts = [t for p in content.patterns for t in (*p.examples, *p.counter_examples)]
+    rng = random.Random(3)
+    # Long pastes: several messages run together, up to ~2,000 characters.
+    texts += ["".join(rng.sample(texts, 12)) for _ in range(len(texts) // 4)]
+    return texts
+
+
+def bench(checker: Checker, texts: list[str], rounds: int) -> tuple[float, float, float]:
+    """(messages per second, p50 ms, p99 ms)."""
+    for text in texts[:50]:
+        checker.check(text)  # warm caches
+    latencies: list[float] = []
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for text in texts:
+            t0 = time.perf_counter_ns()
+            checker.check(text)
+            latencies.append((time.perf_counter_ns() - t0) / 1e6)
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return len(latencies) / elapsed, statistics.median(latencies), p99
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=None)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    content = load_content(PROJECT_ROOT)
+    texts = messages(content, args.corpus)
+    avg_len = sum(len(t) for t in texts) / len(texts)
+    print(
+        f"{len(texts)} messages, {avg_len:.0f} characters on average, {args.rounds} rounds, one thread"
+    )
+    print(f"{'patterns':<28} {'phrases':>8} {'msg/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    ok = True
+    for label, patterns in (
+        ("shipped", content.patterns),
+        ("10x synthetic phrases", inflate(content.patterns, 10)),
+    ):
+        checker = Checker(patterns, content.signals, content.blocklist)
+        n = sum(
+            len(p.phrases.strong) + len(p.phrases.normal) + len(p.phrases.weak) for p in patterns
+        )
+        rate, p50, p99 = bench(checker, texts, args.rounds)
+        print(f"{label:<28} {n:>8} {rate:>9.0f} {p50:>8.3f} {p99:>8.3f}")
+        if label == "shipped":
+            ok = rate >= TARGET_RATE and p99 <= TARGET_P99_MS
+    print(
+        f"\ntarget with shipped patterns: >= {TARGET_RATE} msg/s and p99 <= {TARGET_P99_MS} ms: {'met' if ok else 'NOT met'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""The command line contract: `check`, `check --json`, `check --jsonl`, `validate`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.settings import PROJECT_ROOT
+
+SCAM = "我是市公安局的，你的银行卡涉嫌洗钱，马上把钱转到安全账户，不要告诉家人"
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
+
+
+class TestCheck:
+    def test_readable_verdict(self) -> None:
+        """`check TEXT` prints the risk, the scam's name and what to do."""
+        proc = run("check", SCAM)
+        assert proc.returncode == 0, proc.stderr
+        assert "高风险" in proc.stdout
+        assert "冒充公检法" in proc.stdout
+        assert "96110" in proc.stdout
+
+    def test_json(self) -> None:
+        """`--json` gives the verdict's fields."""
+        proc = run("check", "--json", SCAM)
+        verdict = json.loads(proc.stdout)
+        assert verdict["risk"] == "high"
+        assert verdict["category"] == "impersonate_police"
+        assert 0 <= verdict["score"] <= 100
+        assert verdict["matched"]
+
+    def test_empty_text_is_a_clear_error(self) -> None:
+        """No text: a usage hint and exit 2, not a traceback."""
+        proc = run("check", stdin="   ")
+        assert proc.returncode == 2
+        assert "Traceback" not in proc.stderr
+        assert "请给出要检查的文字" in proc.stderr
+
+
+class TestJsonl:
+    def test_one_line_out_per_line_in_and_in_order(self) -> None:
+        """Every input line, good or malformed, gets exactly one output line, in order."""
+        lines = [
+            json.dumps({"id": 1, "text": SCAM}, ensure_ascii=False),
+            "this is not json",
+            json.dumps({"id": "b", "text": "妈，我晚上回家吃饭，帮我留点汤。"}, ensure_ascii=False),
+            json.dumps({"id": "c"}),
+            json.dumps([1, 2]),
+            "",
+            json.dumps({"id": None, "text": ""}),
+        ]
+        proc = run("check", "--jsonl", stdin="\n".join(lines) + "\n")
+        assert proc.returncode == 0, proc.stderr
+        out = [json.loads(line) for line in proc.stdout.splitlines()]
+        assert len(out) == len(lines)
+        assert out[0]["id"] == 1 and out[0]["risk"] == "high"
+        assert out[0]["category"] == "impersonate_police"
+        assert "error" in out[1] and out[1]["line"] == 2
+        assert out[2]["id"] == "b" and out[2]["risk"] == "none" and out[2]["category"] is None
+        assert out[3]["id"] == "c" and "text" in out[3]["error"]
+        assert "error" in out[4] and "error" in out[5]
+        assert out[6]["risk"] == "none"
+        for item in (out[0], out[2], out[6]):
+            assert {"id", "risk", "category", "score", "matched"} <= item.keys()
+
+
+class TestValidate:
+    def test_shipped_content_is_valid(self) -> None:
+        """The content the bot ships validates cleanly (examples caught, counters not)."""
+        proc = run("validate")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    def test_broken_file_exits_1_with_file_line_message(self, tmp_path: Path) -> None:
+        """A broken file: every problem as `file:line: message`, exit 1."""
+        bad = tmp_path / "bad_quiz.yaml"
+        bad.write_text(
+            "id: bad\ntitle: t\ndescription: d\nquestions:\n"
+            "  - question: q\n    options: [a, b]\n    answr: A\n    explanation: e\n",
+            encoding="utf-8",
+        )
+        proc = run("validate", str(bad))
+        assert proc.returncode == 1
+        assert "bad_quiz.yaml:7: " in proc.stdout
+        assert "answr → answer?" in proc.stdout
+
+    def test_pattern_examples_are_run(self, tmp_path: Path) -> None:
+        """A pattern whose example is not caught (or counter-example is) is reported."""
+        bad = tmp_path / "weak_pattern.yaml"
+        bad.write_text(
+            "id: my_loan\ncategory: loan\nname: 测试\nphrases:\n  weak: [贷款]\n"
+            "advice: [别先交钱]\nexamples:\n  - 今天天气很好\ncounter_examples:\n"
+            "  - 我是公安局的，你涉嫌洗钱，马上把钱转到安全账户\n",
+            encoding="utf-8",
+        )
+        proc = run("validate", str(bad))
+        assert proc.returncode == 1
+        assert "weak_pattern.yaml:8: 例子没被认出来" in proc.stdout
+        assert "weak_pattern.yaml:10: 反例被误报" in proc.stdout
