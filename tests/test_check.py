@@ -40,7 +40,11 @@ SCAMS = [
         "您的医保卡已被冻结，请点击链接 http://yb-check.top 重新认证，否则无法报销。",
         "social_security",
     ),
-    ("我是银行客服，需要核对您的身份，请把手机收到的验证码告诉我。", "phishing_link_app"),
+    (
+        "我是银行客服，需要核对您的身份，请把手机收到的验证码告诉我。",
+        "impersonate_customer_service",
+    ),
+    ("您的ETC认证已失效，请点击链接重新认证，并输入收到的验证码。", "phishing_link_app"),
     ("阿姨，参加我们的免费健康讲座送鸡蛋，专家推荐的特效药能根治高血压糖尿病。", "health_products"),
     ("养老公寓床位预售，投资一个床位每年返利15%，到期还本，名额有限。", "elderly_care_investment"),
     ("有人打电话说是公安局的，说我涉嫌洗钱，要我把存款转到一个安全账户。", "impersonate_police"),

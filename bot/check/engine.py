@@ -38,6 +38,8 @@ PHRASE_WEIGHTS = {"strong": 35, "normal": 18, "weak": 7}
 REGEX_WEIGHT = 18
 #: A pattern's own phrases add at most this much; more phrases only confirm the type.
 PATTERN_CAP = 60
+#: Without a strong phrase or a request, a pattern's phrases must add up to this much.
+ENOUGH_PHRASES = 54
 #: Danger signals together add at most this much.
 SIGNAL_CAP = 50
 #: A pattern match and a real request (pay, code, app, secrecy) together are worth more.
@@ -204,6 +206,16 @@ class _Rule:
         return hit
 
 
+def _longest_only(hits: list[_Phrase | re.Pattern[str]]) -> list[_Phrase | re.Pattern[str]]:
+    """Drop phrases contained in a longer matched phrase: one stretch of text counts once."""
+    phrases = sorted((h for h in hits if isinstance(h, _Phrase)), key=lambda p: -len(p.norm))
+    kept: list[_Phrase] = []
+    for p in phrases:
+        if not any(p.norm in k.norm for k in kept):
+            kept.append(p)
+    return [*kept, *(h for h in hits if not isinstance(h, _Phrase))]
+
+
 def _compile(regexes: Iterable[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(r) for r in regexes)
 
@@ -291,6 +303,7 @@ class Checker:
         for rule in self._patterns:
             hits = rule.hits(norm, found_phrases)
             if hits:
+                hits = _longest_only(hits)
                 has_strong = has_strong or any(
                     isinstance(h, _Phrase) and h.weight >= PHRASE_WEIGHTS["strong"] for h in hits
                 )
@@ -322,11 +335,13 @@ class Checker:
         safe_score = min(sum(r.weight for r in safe), SAFE_CAP)
 
         raw = pattern_score + signal_score
-        if pattern_score and signal_score >= REQUEST_WEIGHT:
+        if pattern_score >= PHRASE_WEIGHTS["normal"] and signal_score >= REQUEST_WEIGHT:
             raw += COMBO_BONUS
-        if not has_strong and signal_score < REQUEST_WEIGHT:
-            # Topic words alone (奖品, 养生, 客服) never make a warning: it takes a phrase only
-            # scams use, or a request to pay, share a code, install an app or keep a secret.
+        enough_phrases = best is not None and best[0] >= ENOUGH_PHRASES
+        if not (has_strong or enough_phrases) and signal_score < REQUEST_WEIGHT:
+            # A topic word or two (奖品, 养生, 客服) never makes a warning: it takes a phrase
+            # only scams use, several of a scam's phrases together, or a request to pay,
+            # share a code, install an app or keep a secret.
             raw = min(raw, RISK_MEDIUM - 1)
         raw = raw * (100 - safe_score) // 100 + (BLOCKLIST_WEIGHT if blocked else 0)
         score = max(0, min(100, raw))
