@@ -1,34 +1,102 @@
-"""The terminal chat: the bot without Telegram, for trying it out and for operators."""
+"""The terminal chat: the same bot without Telegram, for trying it out and for operators.
+
+It drives the same dialog core as Telegram. Inline buttons are shown as numbered choices
+(type the number); the big menu buttons are typed by their words (as pressing them on
+Telegram sends their words); commands are typed as on Telegram (/quiz, /settings, ...).
+"""
 
 from __future__ import annotations
 
 import sys
+from typing import TextIO
 
-from bot.check.engine import Checker
 from bot.content.loader import ContentError, load_content
+from bot.dialog.lang import convert
+from bot.dialog.replies import Button, Response
+from bot.dialog.router import COMMANDS, Dialog
 from bot.settings import Settings
-from bot.texts import verdict_text
+from bot.storage import StorageError, open_storage
+
+#: The terminal is one user; Telegram user ids are positive, so 0 never clashes.
+CONSOLE_USER_ID = 0
+EXIT_WORDS = ("exit", "quit", "退出")
+PROMPT = "\n您> "
 
 
-def run_console(settings: Settings) -> int:
-    """Answer each line typed with the check, until EOF or 'exit'."""
+class Console:
+    """Renders responses as text and turns typed lines into dialog inputs."""
+
+    def __init__(self, dialog: Dialog, out: TextIO) -> None:
+        self.dialog = dialog
+        self.out = out
+        self.choices: list[Button] = []
+
+    def show(self, response: Response) -> None:
+        """Print the replies; number their buttons so that the user can type a choice."""
+        if response.notice:
+            self.print(f"\n» {response.notice}")
+        if response.stale:
+            return
+        self.choices = []
+        for reply in response.replies:
+            self.print("\n" + reply.text)
+            for row in reply.buttons:
+                for button in row:
+                    self.choices.append(button)
+                    self.print(f"  [{len(self.choices)}] {button.label}")
+            if reply.keyboard is not None:
+                labels = " · ".join(label for row in reply.keyboard for label in row)
+                hint = convert("（输入按钮上的字就行）", self.dialog.language_of(CONSOLE_USER_ID))
+                self.print(f"〔≡〕{labels}{hint}")
+
+    def handle(self, line: str) -> None:
+        """Answer one typed line: a choice number, a /command, or a text."""
+        stripped = line.strip()
+        if stripped.isdigit() and 1 <= int(stripped) <= len(self.choices):
+            self.show(self.dialog.press(CONSOLE_USER_ID, self.choices[int(stripped) - 1].data))
+        elif stripped.startswith("/") and len(stripped) > 1:
+            self.show(self.dialog.command(CONSOLE_USER_ID, stripped[1:].split()[0]))
+        else:
+            self.show(self.dialog.text(CONSOLE_USER_ID, line))
+
+    def print(self, text: str) -> None:
+        print(text, file=self.out)
+
+
+def run_console(
+    settings: Settings, *, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
+    """Chat in the terminal until EOF or 'exit'; returns the exit status."""
+    stdin = stdin or sys.stdin
+    out = stdout or sys.stdout
     try:
         content = load_content(settings.content_dir)
     except ContentError as exc:
+        print("内容文件有错误，请先修正 (content has errors):", file=sys.stderr)
         print(exc, file=sys.stderr)
         return 2
-    checker = Checker.from_content(content)
-    print("\n".join(content.guidance.welcome))
-    print("（把收到的可疑消息粘贴进来，按回车检查；输入 exit 退出）")
-    while True:
-        try:
-            line = input("\n您> ")
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        if line.strip().lower() in ("exit", "quit", "退出"):
-            return 0
-        if not line.strip():
-            print("请把要检查的消息粘贴进来。")
-            continue
-        print(verdict_text(checker.check(line), content.guidance))
+    try:
+        storage = open_storage(settings.database_url)
+    except StorageError as exc:
+        print(f"数据库打不开 (storage error): {exc}", file=sys.stderr)
+        return 2
+    try:
+        console = Console(Dialog(content, storage, default_language=settings.default_language), out)
+        console.handle("/start")
+        commands = " ".join(f"/{name}" for name, _ in COMMANDS)
+        console.print(f"\n（在终端里聊天：输入数字选按钮；命令：{commands}；输入 exit 退出）")
+        while True:
+            out.write(PROMPT)
+            out.flush()
+            line = stdin.readline()
+            if not line:
+                out.write("\n")
+                return 0
+            if line.strip().lower() in EXIT_WORDS:
+                return 0
+            console.handle(line.rstrip("\n"))
+    except KeyboardInterrupt:
+        out.write("\n")
+        return 0
+    finally:
+        storage.close()

@@ -1,0 +1,1 @@
+"""The conversation, free of any messenger: inputs in, `Response`s out (see `router.Dialog`)."""

@@ -1,0 +1,35 @@
+"""The check: any text, caption or forwarded message is judged and answered at once.
+
+The text is passed to the checker and dropped: it is never stored or logged.
+"""
+
+from __future__ import annotations
+
+from bot.check.engine import MAX_CHECK_CHARS
+from bot.dialog import callbacks, guide
+from bot.dialog.context import Turn
+from bot.dialog.replies import Button, Response, Rows, fit, text
+from bot.texts import EDITED_NOTE, EMPTY_PROMPT, LONG_TEXT_NOTE, verdict_text
+
+
+def check(turn: Turn, message: str, *, edited: bool = False) -> Response:
+    """Judge `message` and say how risky it is, why, and what to do now."""
+    if not message.strip():
+        return text(EMPTY_PROMPT)
+    content = turn.content
+    verdict = turn.services.checker.check(message)
+    parts = [verdict_text(verdict, content.guidance)]
+    if edited:
+        parts.insert(0, EDITED_NOTE)
+    if len(message.strip()) > MAX_CHECK_CHARS:
+        parts.append(LONG_TEXT_NOTE)
+    buttons: Rows = ()
+    if verdict.flagged:
+        rows: list[tuple[Button, ...]] = []
+        page = guide.page_of_category(content, verdict.category)
+        if page is not None:
+            rows.append((Button("📖 了解这种骗局", callbacks.encode("gc", page)),))
+        if verdict.risk == "high":
+            rows.append((Button("🆘 钱已经转出去了怎么办", callbacks.encode("sos")),))
+        buttons = tuple(rows)
+    return text(fit("\n".join(parts)), buttons=buttons)

@@ -1,0 +1,101 @@
+"""The main menu: /start, /help, 求助, the big keyboard buttons and what they mean."""
+
+from __future__ import annotations
+
+import re
+
+from bot.dialog import callbacks
+from bot.dialog.context import Turn
+from bot.dialog.lang import to_traditional
+from bot.dialog.replies import Button, KeyRows, Response, text
+
+CHECK = "🔍 查一查"
+LEARN = "📖 学防骗"
+RULE = "🛡️ 三不口诀"
+SUBSCRIBE = "🔔 订阅提醒"
+SOS = "🆘 求助"
+
+#: The persistent keyboard of big buttons, two to a row.
+KEYBOARD: KeyRows = ((CHECK, LEARN), (RULE, SUBSCRIBE), (SOS,))
+
+#: What a keyboard button (or the same words typed) asks for.
+_INTENTS: dict[str, str] = {
+    CHECK: "check",
+    LEARN: "quiz",
+    RULE: "guide",
+    SUBSCRIBE: "subscribe",
+    SOS: "sos",
+    "帮助": "help",
+    "菜单": "start",
+    "防骗测验": "quiz",
+    "小测验": "quiz",
+    "防骗口诀": "guide",
+}
+_NOT_WORDS = re.compile(r"[^\w]|_", re.UNICODE)
+
+
+def _key(label: str) -> str:
+    return _NOT_WORDS.sub("", label)
+
+
+_BY_KEY: dict[str, str] = {}
+for _label, _intent in _INTENTS.items():
+    _BY_KEY[_key(_label)] = _intent
+    _BY_KEY[_key(to_traditional(_label))] = _intent
+
+
+def intent_of(message: str) -> str | None:
+    """The menu intent when the message is exactly a button label (either script), else None."""
+    if len(message) > 20:
+        return None
+    return _BY_KEY.get(_key(message))
+
+
+CHECK_PROMPT = (
+    "🔍 请把拿不准的短信、微信或电话内容发给我，我马上帮您看看。\n"
+    "可以直接转发，也可以用自己的话说，比如：“有人打电话说是公安局的……”"
+)
+GROUP_NOTE = "在群里，请 @我 或回复我的消息，我就帮您看看。"
+
+
+def start(turn: Turn) -> Response:
+    """The welcome, with the big keyboard (in groups, without it)."""
+    lines = list(turn.content.guidance.welcome)
+    if not turn.private:
+        return text("\n".join([*lines[:2], GROUP_NOTE]))
+    return text("\n".join(lines), keyboard=KEYBOARD)
+
+
+def help_text(turn: Turn) -> Response:
+    """What the bot does, and the two numbers to call."""
+    body = "\n".join(
+        (
+            "我是三不卫士，能帮您：",
+            "🔍 查一查：把可疑的短信、微信发给我，马上告诉您有没有风险",
+            "📖 学防骗：做防骗小测验",
+            "🛡️ 三不口诀：不听、不信、不转账，还有各种骗局的防骗卡片",
+            "",
+            "☎️ 拿不准就打 96110 问一问；遇到危险、钱已转出，马上打 110。",
+        )
+    )
+    return text(body, buttons=((Button("🆘 求助", callbacks.encode("sos")),),))
+
+
+def check_prompt(turn: Turn) -> Response:
+    """What to send when the senior pressed 查一查."""
+    return text(CHECK_PROMPT)
+
+
+def sos(turn: Turn) -> Response:
+    """The hotlines, and what to do when money has already been sent."""
+    guidance = turn.content.guidance
+    lines = ["🆘 求助电话"]
+    lines += [f"☎️ {h.number} {h.name}：{h.when}" for h in guidance.hotlines]
+    lines += ["", "💸 钱已经转出去了？"]
+    lines += [f"{i}. {step}" for i, step in enumerate(guidance.money_already_sent, start=1)]
+    return text("\n".join(lines))
+
+
+def unknown_command(turn: Turn) -> Response:
+    """A command the bot does not have."""
+    return text("我不认识这个命令。把拿不准的消息直接发给我就行，或者发 /help 看看我能做什么。")

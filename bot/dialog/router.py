@@ -1,0 +1,144 @@
+"""The dialog core: one entry point per kind of input, returning what to answer.
+
+Channels (Telegram, the terminal, tests) parse their input, call one method of `Dialog`,
+and render the `Response`. Every method is synchronous and short: the user's state is read,
+changed and saved without yielding, so concurrent inputs from one user cannot interleave.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from bot.check.engine import Checker
+from bot.content.loader import Content
+from bot.dialog import account, callbacks, check, guide, menu, quiz, subscribe, unsupported
+from bot.dialog.context import Services, Turn
+from bot.dialog.lang import localize
+from bot.dialog.replies import Response
+from bot.storage import LANGUAGES, Language, Storage
+from bot.texts import EXPIRED
+
+Flow = Callable[[Turn], Response]
+
+#: The commands, in the order of the command menu, with their menu descriptions.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "开始，显示大按钮"),
+    ("check", "查一查可疑的消息"),
+    ("quiz", "学防骗：做小测验"),
+    ("guide", "三不口诀和防骗卡片"),
+    ("sos", "求助电话，钱已转出怎么办"),
+    ("subscribe", "订阅防骗提醒"),
+    ("settings", "简体字 / 繁體字"),
+    ("forget", "删除我的全部资料"),
+    ("help", "我能做什么"),
+)
+
+_COMMAND_FLOWS: dict[str, Flow] = {
+    "start": menu.start,
+    "help": menu.help_text,
+    "check": menu.check_prompt,
+    "quiz": quiz.choose,
+    "guide": guide.show,
+    "sos": menu.sos,
+    "subscribe": subscribe.subscribe,
+    "settings": account.settings,
+    "forget": account.forget_ask,
+}
+
+
+class Dialog:
+    """Everything the bot answers, for any channel."""
+
+    def __init__(
+        self,
+        content: Content,
+        storage: Storage,
+        *,
+        default_language: str = "zh-Hans",
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        language: Language = "zh-Hant" if default_language == "zh-Hant" else "zh-Hans"
+        self.services = Services(content, Checker.from_content(content), storage, language)
+        self._clock = clock
+
+    @property
+    def content(self) -> Content:
+        """The content being served."""
+        return self.services.content
+
+    def language_of(self, user_id: int) -> Language:
+        """The user's script, or the default; never raises (used when reporting errors)."""
+        try:
+            user = self.services.storage.get_user(user_id)
+        except Exception:
+            return self.services.default_language
+        return user.language if user else self.services.default_language
+
+    def _turn(self, user_id: int, private: bool) -> Turn:
+        user = self.services.storage.touch_user(
+            user_id, self.services.default_language, int(self._clock())
+        )
+        return Turn(self.services, user, private)
+
+    @staticmethod
+    def _finish(turn: Turn, response: Response) -> Response:
+        language = response.language if response.language in LANGUAGES else turn.user.language
+        return localize(response, language)
+
+    def command(self, user_id: int, name: str, *, private: bool = True) -> Response:
+        """Answer a command such as `start` (without the slash)."""
+        turn = self._turn(user_id, private)
+        flow = _COMMAND_FLOWS.get(name.lower(), menu.unknown_command)
+        return self._finish(turn, flow(turn))
+
+    def text(
+        self, user_id: int, message: str, *, private: bool = True, edited: bool = False
+    ) -> Response:
+        """Answer a text: a menu button's label opens that flow; anything else is checked."""
+        turn = self._turn(user_id, private)
+        intent = None if edited else menu.intent_of(message)
+        if intent is not None:
+            response = _COMMAND_FLOWS[intent](turn)
+        else:
+            response = check.check(turn, message, edited=edited)
+        return self._finish(turn, response)
+
+    def media(self, user_id: int, kind: str, *, private: bool = True) -> Response:
+        """Answer a message the bot cannot read: a sticker, a photo without caption, ..."""
+        turn = self._turn(user_id, private)
+        return self._finish(turn, unsupported.unsupported(turn, kind))
+
+    def press(self, user_id: int, data: str | None, *, private: bool = True) -> Response:
+        """Answer a button press; stale or forged data gets `EXPIRED` and never raises."""
+        turn = self._turn(user_id, private)
+        try:
+            pressed = callbacks.parse(data)
+        except callbacks.BadCallback:
+            return self._finish(turn, Response(notice=EXPIRED, stale=True))
+        return self._finish(turn, _dispatch(turn, pressed))
+
+
+def _dispatch(turn: Turn, pressed: callbacks.Callback) -> Response:
+    kind, args = pressed.kind, pressed.args
+    if kind == "g":
+        return guide.show(turn, pressed.int_arg(0), edit=True)
+    if kind == "gc":
+        return guide.show(turn, pressed.int_arg(0))
+    if kind == "qs":
+        return quiz.start(turn, args[0])
+    if kind == "qa":
+        return quiz.answer(turn, args[0], pressed.int_arg(1), pressed.int_arg(2))
+    if kind == "qr":
+        return quiz.review(turn, args[0])
+    if kind == "qg":
+        return quiz.again(turn, args[0])
+    if kind == "ql":
+        return quiz.choose(turn)
+    if kind == "lang":
+        return account.choose_language(turn, args[0])
+    if kind == "fg":
+        return account.forget_answer(turn, args[0] == "yes")
+    if kind == "sos":
+        return menu.sos(turn)
+    return Response(notice=EXPIRED, stale=True)

@@ -1,0 +1,209 @@
+"""SQLite storage (stdlib `sqlite3`, WAL): the default, for one small server.
+
+The schema is a list of numbered migrations, applied in order at start-up and recorded in
+`PRAGMA user_version`; the next feature (subscriptions, family links, a delivery outbox)
+appends a migration and adds its tables to `FORGET_STATEMENTS`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+from bot.storage.base import LANGUAGES, Language, Mistake, QuizProgress, StorageError, User
+
+#: Each entry moves the schema one version up. Never edit a shipped entry; append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: users and quiz progress
+    """
+    CREATE TABLE users (
+        id         INTEGER PRIMARY KEY,
+        language   TEXT    NOT NULL CHECK (language IN ('zh-Hans', 'zh-Hant')),
+        created    INTEGER NOT NULL,
+        last_seen  INTEGER NOT NULL
+    );
+    CREATE TABLE quiz_progress (
+        user_id   INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        quiz_id   TEXT    NOT NULL,
+        position  INTEGER NOT NULL DEFAULT 0,
+        score     INTEGER NOT NULL DEFAULT 0,
+        mistakes  TEXT    NOT NULL DEFAULT '[]',  -- JSON [[question, chosen], ...]
+        finished  INTEGER NOT NULL DEFAULT 0,
+        updated   INTEGER NOT NULL,
+        PRIMARY KEY (user_id, quiz_id)
+    );
+    """,
+)
+
+#: What `/forget` runs, child tables first. Every table holding a user's data must be here
+#: (a test checks that every table in the schema is covered).
+FORGET_STATEMENTS: tuple[str, ...] = (
+    "DELETE FROM quiz_progress WHERE user_id = ?",
+    "DELETE FROM users WHERE id = ?",
+)
+
+
+def sqlite_path(database_url: str) -> str:
+    """The file path in `sqlite:///path` (or `:memory:`); raises StorageError otherwise."""
+    prefix = "sqlite:///"
+    if not database_url.startswith(prefix):
+        scheme = database_url.split(":", 1)[0] or "(empty)"
+        raise StorageError(
+            f"DATABASE_URL 只支持 sqlite:///路径（现在是 {scheme}:…）; "
+            "PostgreSQL support comes later"
+        )
+    path = database_url[len(prefix) :]
+    if not path:
+        raise StorageError("DATABASE_URL 缺少文件路径，例如 sqlite:///data/sanbu.db")
+    return path
+
+
+class SqliteStorage:
+    """The storage interface on one SQLite connection (used from one thread, the event loop)."""
+
+    def __init__(self, path: str) -> None:
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StorageError(f"打不开数据库 {path}: {exc}") from exc
+        self._db.execute("PRAGMA journal_mode = WAL")
+        # WAL + NORMAL: a commit survives a process crash; only an OS crash may lose the last one.
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.execute("PRAGMA busy_timeout = 5000")
+        migrate(self._db)
+
+    @classmethod
+    def from_url(cls, database_url: str) -> SqliteStorage:
+        """Open the database named by `sqlite:///path`, creating its folder and schema."""
+        return cls(sqlite_path(database_url))
+
+    # --- users ------------------------------------------------------------------------------
+
+    def touch_user(self, user_id: int, default_language: Language, now: int) -> User:
+        """The user, created with `default_language` if new; `last_seen` becomes `now`."""
+        row = self._db.execute(
+            "INSERT INTO users (id, language, created, last_seen) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen "
+            "RETURNING id, language, created, last_seen",
+            (user_id, default_language, now, now),
+        ).fetchone()
+        return _user(row)
+
+    def get_user(self, user_id: int) -> User | None:
+        """The user, or None if the bot holds nothing about them."""
+        row = self._db.execute(
+            "SELECT id, language, created, last_seen FROM users WHERE id = ?", (user_id,)
+        ).fetchone()
+        return _user(row) if row else None
+
+    def set_language(self, user_id: int, language: Language) -> None:
+        """Remember the script the user wants to read."""
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}")
+        now = int(time.time())
+        self._db.execute(
+            "INSERT INTO users (id, language, created, last_seen) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET language = excluded.language",
+            (user_id, language, now, now),
+        )
+
+    # --- quiz progress ----------------------------------------------------------------------
+
+    def get_progress(self, user_id: int, quiz_id: str) -> QuizProgress | None:
+        """The user's progress in one quiz, or None if never started."""
+        row = self._db.execute(
+            "SELECT user_id, quiz_id, position, score, mistakes, finished FROM quiz_progress "
+            "WHERE user_id = ? AND quiz_id = ?",
+            (user_id, quiz_id),
+        ).fetchone()
+        return _progress(row) if row else None
+
+    def all_progress(self, user_id: int) -> dict[str, QuizProgress]:
+        """The user's progress in every quiz started, by quiz id."""
+        rows = self._db.execute(
+            "SELECT user_id, quiz_id, position, score, mistakes, finished FROM quiz_progress "
+            "WHERE user_id = ?",
+            (user_id,),
+        ).fetchall()
+        return {row[1]: _progress(row) for row in rows}
+
+    def save_progress(self, progress: QuizProgress) -> None:
+        """Insert or replace the progress for (user, quiz)."""
+        mistakes = json.dumps([[m.question, m.chosen] for m in progress.mistakes])
+        now = int(time.time())
+        with self._db:  # one transaction: the user row and the progress row together
+            self._db.execute("BEGIN")
+            self._db.execute(
+                "INSERT INTO users (id, language, created, last_seen) VALUES (?, 'zh-Hans', ?, ?) "
+                "ON CONFLICT (id) DO NOTHING",
+                (progress.user_id, now, now),
+            )
+            self._db.execute(
+                "INSERT INTO quiz_progress "
+                "(user_id, quiz_id, position, score, mistakes, finished, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (user_id, quiz_id) DO UPDATE SET position = excluded.position, "
+                "score = excluded.score, mistakes = excluded.mistakes, "
+                "finished = excluded.finished, updated = excluded.updated",
+                (
+                    progress.user_id,
+                    progress.quiz_id,
+                    progress.position,
+                    progress.score,
+                    mistakes,
+                    int(progress.finished),
+                    now,
+                ),
+            )
+
+    # --- privacy ----------------------------------------------------------------------------
+
+    def forget_user(self, user_id: int) -> None:
+        """Delete every row that concerns the user, in every table, in one transaction."""
+        with self._db:
+            self._db.execute("BEGIN")
+            for statement in FORGET_STATEMENTS:
+                self._db.execute(statement, (user_id,))
+
+    def close(self) -> None:
+        """Release the database connection."""
+        self._db.close()
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Apply the migrations the database has not seen yet; returns the schema version."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > len(MIGRATIONS):
+        raise StorageError(
+            f"数据库版本 {version} 比程序新（程序只认识到 {len(MIGRATIONS)}），请升级程序"
+        )
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        # executescript commits first; the version is bumped inside the same script.
+        db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    return len(MIGRATIONS)
+
+
+def _user(row: tuple[int, str, int, int]) -> User:
+    language: Language = "zh-Hant" if row[1] == "zh-Hant" else "zh-Hans"
+    return User(id=row[0], language=language, created=row[2], last_seen=row[3])
+
+
+def _progress(row: tuple[int, str, int, int, str, int]) -> QuizProgress:
+    try:
+        raw = json.loads(row[4])
+        mistakes = tuple(Mistake(int(q), int(c)) for q, c in raw)
+    except (ValueError, TypeError):
+        mistakes = ()
+    return QuizProgress(
+        user_id=row[0],
+        quiz_id=row[1],
+        position=row[2],
+        score=row[3],
+        mistakes=mistakes,
+        finished=bool(row[5]),
+    )

@@ -1,0 +1,134 @@
+"""The Telegram bot: build the Application, register every handler in one place, and poll.
+
+Only this module and `bot.tg` import `telegram`; everything the bot says comes from the
+channel-agnostic core in `bot.dialog`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.content.loader import Content, ContentError, load_content
+from bot.dialog.router import COMMANDS, Dialog
+from bot.settings import Settings
+from bot.storage import Storage, StorageError, open_storage
+from bot.tg.handlers import Handlers
+from bot.tg.logsafe import configure_logging
+
+log = logging.getLogger(__name__)
+
+#: The update types the bot handles; Telegram sends no others.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+#: How often a request that hit Telegram's flood limit (429) is retried after the wait.
+RATE_LIMIT_RETRIES = 2
+
+
+class _Default:
+    """Marks "use the standard rate limiter" (None means: no rate limiter)."""
+
+
+DEFAULT_RATE_LIMITER: Any = _Default()
+
+
+def file_url(base_url: str) -> str:
+    """The file download URL that goes with a Bot API base URL (`…/bot` → `…/file/bot`)."""
+    head, sep, tail = base_url.rpartition("/bot")
+    return f"{head}/file/bot{tail}" if sep else base_url
+
+
+async def _register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Fill Telegram's command menu (post_init: once, before polling starts)."""
+    await application.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
+
+
+def register_handlers(
+    application: Application[Any, Any, Any, Any, Any, Any], handlers: Handlers
+) -> None:
+    """Every handler, in one place. Order matters: the first matching handler wins."""
+    new = filters.UpdateType.MESSAGE
+    # 1. Known commands (PTB ignores group commands addressed to another bot), then unknown.
+    names = [name for name, _ in COMMANDS]
+    application.add_handler(CommandHandler(names, handlers.command, filters=new))
+    application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
+    # 2. Texts, captions and forwarded messages: a menu button or a check.
+    readable = filters.TEXT | filters.CAPTION
+    application.add_handler(MessageHandler(new & readable, handlers.text))
+    # 3. An edited message in a private chat is checked again.
+    edited = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(edited & readable & ~filters.COMMAND, handlers.text))
+    # 4. Everything else a person can send: stickers, photos, voice, ... (not service messages).
+    application.add_handler(MessageHandler(new & ~filters.StatusUpdate.ALL, handlers.media))
+    # 5. Inline buttons.
+    application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_error_handler(handlers.error)
+
+
+def build_application(
+    settings: Settings,
+    content: Content,
+    storage: Storage,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = DEFAULT_RATE_LIMITER,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The configured Application (not started). Tests pass a fake `request`.
+
+    `rate_limiter` defaults to `AIORateLimiter` (Telegram's flood limits); None turns it off,
+    for benchmarks that measure the bot itself.
+    """
+    builder: Any = ApplicationBuilder().token(settings.telegram_bot_token).concurrent_updates(True)
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/")
+        builder = builder.base_url(base).base_file_url(file_url(base))
+    if rate_limiter is DEFAULT_RATE_LIMITER:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+    elif rate_limiter is not None:
+        builder = builder.rate_limiter(rate_limiter)
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    application = builder.post_init(_register_commands).build()
+    dialog = Dialog(content, storage, default_language=settings.default_language)
+    register_handlers(application, Handlers(dialog))
+    return application
+
+
+def run_polling(settings: Settings) -> int:
+    """Serve Telegram by long polling until stopped (Ctrl-C / SIGTERM); returns the exit code."""
+    configure_logging(settings.log_level)
+    try:
+        content = load_content(settings.content_dir)
+    except ContentError as exc:
+        print("内容文件有错误，请先修正 (content has errors):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    try:
+        storage = open_storage(settings.database_url)
+    except StorageError as exc:
+        print(f"数据库打不开 (storage error): {exc}", file=sys.stderr)
+        return 2
+    try:
+        application = build_application(settings, content, storage)
+        log.info("polling Telegram (commands: %d)", len(COMMANDS))
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    finally:
+        storage.close()
+    return 0

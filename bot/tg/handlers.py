@@ -1,0 +1,227 @@
+"""Telegram handlers: parse the update, call the dialog core, render, send. Nothing more.
+
+Each handler holds the sender's lock while it asks the dialog and sends the answer, so one
+person's updates are answered in order even though updates are processed concurrently.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Chat, Message, MessageEntity, Update
+from telegram.constants import ChatType
+from telegram.error import Forbidden, RetryAfter
+from telegram.ext import ContextTypes
+
+from bot.dialog.lang import convert
+from bot.dialog.replies import Response
+from bot.dialog.router import Dialog
+from bot.texts import SOMETHING_WRONG
+from bot.tg.locks import KeyedLocks
+from bot.tg.logsafe import mask
+from bot.tg.render import deliver
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+
+#: Message attributes the bot cannot read, checked in this order (an animation also has a
+#: document), and what the dialog calls each.
+MEDIA_KINDS: tuple[tuple[str, str], ...] = (
+    ("sticker", "sticker"),
+    ("photo", "photo"),
+    ("voice", "voice"),
+    ("audio", "voice"),
+    ("video_note", "video"),
+    ("animation", "video"),
+    ("video", "video"),
+    ("document", "document"),
+    ("venue", "location"),
+    ("location", "location"),
+    ("contact", "contact"),
+    ("poll", "other"),
+    ("dice", "other"),
+    ("game", "other"),
+    ("story", "other"),
+)
+
+#: The short notice when a button press failed (a callback answer is at most 200 characters).
+PRESS_FAILED = "抱歉，出了点问题，请再点一次"
+
+
+def media_kind(message: Message) -> str | None:
+    """What the message carries that the bot cannot read; None for service messages."""
+    for attribute, kind in MEDIA_KINDS:
+        if getattr(message, attribute, None):
+            return kind
+    return None
+
+
+def _private(chat: Chat | None) -> bool:
+    return chat is None or chat.type == ChatType.PRIVATE
+
+
+def addressed_text(message: Message, bot_id: int, username: str | None) -> str | None:
+    """The text or caption to answer, or None when a group message is not for the bot.
+
+    In a private chat everything is for the bot. In a group only a reply to the bot's
+    message or a mention of it is; the mention itself is taken out of the text.
+    """
+    raw = message.text if message.text is not None else message.caption
+    if raw is None:
+        return None
+    if _private(message.chat):
+        return raw
+    replied = message.reply_to_message
+    to_bot = (
+        replied is not None and replied.from_user is not None and replied.from_user.id == bot_id
+    )
+    entities = (
+        message.parse_entities() if message.text is not None else message.parse_caption_entities()
+    )
+    handle = f"@{username}".lower() if username else None
+    mentions = [
+        piece
+        for entity, piece in entities.items()
+        if (entity.type == MessageEntity.MENTION and handle and piece.lower() == handle)
+        or (entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id)
+    ]
+    if not (to_bot or mentions):
+        return None
+    for piece in mentions:
+        raw = raw.replace(piece, " ")
+    return raw
+
+
+class Handlers:
+    """The bot's handlers, bound to one dialog core."""
+
+    def __init__(self, dialog: Dialog) -> None:
+        self.dialog = dialog
+        self.locks = KeyedLocks()
+
+    async def _answer(self, update: Update, context: Context, response: Response) -> None:
+        message = update.effective_message
+        chat = update.effective_chat
+        if message is None or chat is None:
+            return
+        private = _private(chat)
+        await deliver(
+            context.bot,
+            chat.id,
+            response.replies,
+            private=private,
+            reply_to=None if private else message.message_id,
+        )
+
+    async def command(self, update: Update, context: Context) -> None:
+        """/start, /quiz and the rest (PTB has checked a group command is addressed to us)."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or not message.text:
+            return
+        name = message.text.split(maxsplit=1)[0].lstrip("/").split("@", 1)[0]
+        async with self.locks.hold(user.id):
+            response = self.dialog.command(user.id, name, private=_private(message.chat))
+            await self._answer(update, context, response)
+
+    async def unknown_command(self, update: Update, context: Context) -> None:
+        """A command the bot does not have; in groups only when addressed to this bot."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or not message.text:
+            return
+        first = message.text.split(maxsplit=1)[0]
+        if not _private(message.chat):
+            target = first.partition("@")[2].lower()
+            if not context.bot.username or target != context.bot.username.lower():
+                return
+        async with self.locks.hold(user.id):
+            response = self.dialog.command(user.id, first.lstrip("/").split("@", 1)[0])
+            await self._answer(update, context, response)
+
+    async def text(self, update: Update, context: Context) -> None:
+        """A text, caption or forwarded message: a menu button, or something to check.
+
+        An edited message is checked again (menu buttons are not re-run), so a senior who
+        corrects a pasted message gets the answer for the corrected text.
+        """
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        body = addressed_text(message, context.bot.id, context.bot.username)
+        if body is None:
+            return
+        edited = update.edited_message is not None
+        async with self.locks.hold(user.id):
+            response = self.dialog.text(
+                user.id, body, private=_private(message.chat), edited=edited
+            )
+            await self._answer(update, context, response)
+
+    async def media(self, update: Update, context: Context) -> None:
+        """A sticker, photo without caption, voice, ...: say what the bot can do."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        kind = media_kind(message)
+        if kind is None:
+            return  # a service message (someone joined, a pinned message, ...)
+        if not _private(message.chat):
+            replied = message.reply_to_message
+            if (
+                replied is None
+                or replied.from_user is None
+                or replied.from_user.id != context.bot.id
+            ):
+                return
+        async with self.locks.hold(user.id):
+            response = self.dialog.media(user.id, kind, private=_private(message.chat))
+            await self._answer(update, context, response)
+
+    async def button(self, update: Update, context: Context) -> None:
+        """A pressed inline button. The query is answered exactly once, whatever happens."""
+        query = update.callback_query
+        if query is None:
+            return
+        user = query.from_user
+        pressed = query.message
+        private = _private(pressed.chat if pressed is not None else None)
+        async with self.locks.hold(user.id):
+            try:
+                response = self.dialog.press(user.id, query.data, private=private)
+            except Exception:
+                language = self.dialog.language_of(user.id)
+                await query.answer(convert(PRESS_FAILED, language), show_alert=True)
+                raise
+            await query.answer(response.notice, show_alert=response.stale)
+            if response.stale or pressed is None:
+                return
+            await deliver(
+                context.bot, pressed.chat.id, response.replies, private=private, pressed=pressed
+            )
+
+    async def error(self, update: object, context: Context) -> None:
+        """Log the error (masked, without the message text) and tell the user."""
+        error = context.error
+        update_id = update.update_id if isinstance(update, Update) else None
+        if isinstance(error, Forbidden):
+            log.info("user blocked the bot (update %s)", update_id)
+            return
+        if isinstance(error, RetryAfter):
+            log.warning("Telegram asked to slow down (update %s): %s", update_id, error)
+        else:
+            log.error(
+                "error while handling update %s: %s",
+                update_id,
+                mask(repr(error)),
+                exc_info=error,
+            )
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        user = update.effective_user
+        language = self.dialog.language_of(user.id) if user else "zh-Hans"
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id, convert(SOMETHING_WRONG, language)
+            )
+        except Exception as exc:  # the user still has no answer; nothing more to do
+            log.warning("could not tell the user about the error: %s", mask(repr(exc)))

@@ -1,0 +1,84 @@
+"""The real `python -m bot run` process, polling a local fake Bot API over HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from fake_bot_api import TOKEN, FakeBotHTTPServer, FakeTelegram
+
+from bot.content.loader import Content
+from bot.dialog.router import COMMANDS
+
+#: Generous bounds: the test waits for events, it never asserts on how long they took.
+START_DEADLINE = 60.0
+STOP_DEADLINE = 15.0
+
+
+def _start_update(user_id: int) -> dict[str, object]:
+    return {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": "张阿姨"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "张阿姨"},
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+
+
+def test_the_real_process_answers_start_through_polling(tmp_path: Path, content: Content) -> None:
+    """TELEGRAM_API_BASE_URL points `python -m bot run` at the fake; /start is answered."""
+    telegram = FakeTelegram()
+    telegram.push_update(_start_update(4242))
+    with FakeBotHTTPServer(telegram) as server:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key.lower() not in ("http_proxy", "https_proxy", "all_proxy")
+        }
+        env.update(
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=server.base_url,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'db' / 'bot.db'}",
+            LOG_LEVEL="INFO",
+            NO_PROXY="127.0.0.1,localhost",
+            PYTHONUNBUFFERED="1",
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,  # no developer .env
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + START_DEADLINE
+            while time.monotonic() < deadline and process.poll() is None:
+                if [m for m in telegram.screen(4242) if m.from_bot]:
+                    break
+                time.sleep(0.05)
+            replies = [m for m in telegram.screen(4242) if m.from_bot]
+            assert replies, f"no reply; exit={process.poll()}"
+            assert replies[0].text == "\n".join(content.guidance.welcome)
+            assert replies[0].keyboard is not None and replies[0].keyboard[0][0] == "🔍 查一查"
+            assert [c["command"] for c in telegram.commands] == [name for name, _ in COMMANDS]
+            methods = {call.method for call in telegram.calls}
+            assert {"getMe", "getUpdates", "setMyCommands", "sendMessage"} <= methods
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=STOP_DEADLINE)
+            assert process.returncode == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=STOP_DEADLINE)
+            _, stderr = process.communicate()
+        assert TOKEN.split(":")[1] not in stderr, "the token must never be logged"
+        assert telegram.errors == []
