@@ -17,6 +17,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.content.models import (
+    Alert,
+    AlertFile,
     Blocklist,
     Guidance,
     Pattern,
@@ -32,6 +34,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "blocklist": Blocklist,
     "guidance": Guidance,
     "quiz": Quiz,
+    "alerts": AlertFile,
 }
 
 
@@ -64,6 +67,7 @@ class Content:
     blocklist: Blocklist
     guidance: Guidance
     quizzes: tuple[Quiz, ...]
+    alerts: tuple[Alert, ...] = ()
 
     def quiz(self, quiz_id: str) -> Quiz | None:
         """The quiz with this id, or None."""
@@ -103,6 +107,8 @@ def detect_kind(data: Any) -> str | None:
     keys = set(data)
     if "questions" in keys:
         return "quiz"
+    if "alerts" in keys:
+        return "alerts"
     if "danger_signals" in keys or "safe_markers" in keys:
         return "signals"
     if "cards" in keys or "rule" in keys:
@@ -271,7 +277,7 @@ def parse_file(path: Path, *, kind: str | None = None) -> tuple[Loaded, list[Pro
                 file,
                 1,
                 "看不出这是什么内容文件：测验要有 questions，防骗规则要有 category 和 phrases，"
-                "指南要有 rule 和 cards，黑名单要有 domains 或 phones",
+                "指南要有 rule 和 cards，提醒要有 alerts，黑名单要有 domains 或 phones",
             )
         ]
     model_cls = KINDS[kind]
@@ -394,9 +400,15 @@ def assemble(loaded: Sequence[Loaded], root: Path) -> tuple[Content | None, list
                 )
     if not quizzes:
         problems.append(Problem(display_path(root / "quizzes"), 0, "至少需要一个测验"))
+    alerts = tuple(
+        a
+        for i in by_kind.get("alerts", [])
+        if isinstance(i.model, AlertFile)
+        for a in i.model.alerts
+    )
     if problems or signals is None or blocklist is None or guidance is None:
         return None, problems
-    return Content(patterns, signals, blocklist, guidance, quizzes), problems
+    return Content(patterns, signals, blocklist, guidance, quizzes, alerts), problems
 
 
 def load_content(root: Path) -> Content:

@@ -7,6 +7,7 @@ once, at load, and nothing downstream re-checks it.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -170,3 +171,49 @@ class Quiz(Strict):
     difficulty: Literal["easy", "medium", "hard"] | None = None
     tags: tuple[Text, ...] = ()
     questions: tuple[Question, ...] = Field(min_length=1)
+
+
+# --- alerts ---------------------------------------------------------------------------------
+
+
+class Alert(Strict):
+    """One scheduled scam alert: a cron schedule or a single date, for an audience."""
+
+    id: Slug
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=3500)]
+    schedule: Text | None = None
+    """Five-field cron (minute hour day month weekday) in the configured time zone."""
+    at: datetime | date | None = None
+    """A single date (sent at 09:00) or date and time, instead of a schedule."""
+    audience: Literal["everyone", "seniors", "family"] = "everyone"
+    region: Text | None = None
+    """Only subscribers who gave this region (e.g. a county)."""
+    until: date | None = None
+    """No runs after this day."""
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        from apscheduler.triggers.cron import CronTrigger
+
+        if len(value.split()) != 5:
+            raise ValueError(f"schedule 要写 5 段：分 时 日 月 星期（现在是 {value!r}）")
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"schedule 写得不对 {value!r}：{exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_timing(self) -> Alert:
+        if (self.schedule is None) == (self.at is None):
+            raise ValueError("每条提醒要写 schedule（定期）或 at（某一天），二选一")
+        return self
+
+
+class AlertFile(Strict):
+    """`content/alerts.yaml`: the alert calendar."""
+
+    alerts: tuple[Alert, ...] = Field(min_length=1)
