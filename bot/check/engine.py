@@ -30,7 +30,7 @@ Risk = Literal["high", "medium", "low", "none"]
 
 # --- thresholds (score is 0–100) ------------------------------------------------------------
 RISK_HIGH = 60
-RISK_MEDIUM = 30
+RISK_MEDIUM = 25
 RISK_LOW = 15
 
 #: How much one matched phrase adds to its pattern, by the strength staff gave it.
