@@ -152,30 +152,37 @@ class _PhraseIndex:
     """
 
     def __init__(self, phrases: Iterable[_Phrase]) -> None:
-        self._exact: dict[str, list[_Phrase]] = {}
-        self._fuzzy: dict[str, list[_Phrase]] = {}
-        self._single: list[_Phrase] = []
-        for p in set(phrases):
-            if len(p.norm) == 1:
-                self._single.append(p)
+        # Matching depends only on a phrase's normalised text, so index distinct texts; ints
+        # and strings hash fast, which matters in the inner loop.
+        by_norm = {p.norm: p for p in phrases}
+        self._single = [n for n in by_norm if len(n) == 1]
+        self._exact: dict[str, list[str]] = {}
+        self._fuzzy: dict[str, list[int]] = {}
+        self._fuzzy_phrases: list[_Phrase] = []
+        for norm, p in sorted(by_norm.items()):
+            if len(norm) == 1:
                 continue
-            self._exact.setdefault(p.norm[:2], []).append(p)
+            self._exact.setdefault(norm[:2], []).append(norm)
             if p.cutoff <= 100:
+                ident = len(self._fuzzy_phrases)
+                self._fuzzy_phrases.append(p)
                 for gram in p.bigrams:
-                    self._fuzzy.setdefault(gram, []).append(p)
+                    self._fuzzy.setdefault(gram, []).append(ident)
 
     def search(self, text: str, grams: set[str]) -> frozenset[str]:
         """The normalised forms of all phrases found in `text` (with its bigram set)."""
-        found = {p.norm for p in self._single if p.norm in text}
+        found = {n for n in self._single if n in text}
         exact, fuzzy = self._exact, self._fuzzy
-        counts: dict[_Phrase, int] = {}
+        counts: dict[int, int] = {}
         for gram in grams:
-            for p in exact.get(gram, ()):
-                if p.norm in text:
-                    found.add(p.norm)
-            for p in fuzzy.get(gram, ()):
-                counts[p] = counts.get(p, 0) + 1
-        for p, count in counts.items():
+            candidates = exact.get(gram)
+            if candidates:
+                found.update(n for n in candidates if n in text)
+            for ident in fuzzy.get(gram, ()):
+                counts[ident] = counts.get(ident, 0) + 1
+        phrases = self._fuzzy_phrases
+        for ident, count in counts.items():
+            p = phrases[ident]
             if (
                 count >= p.need
                 and p.norm not in found
@@ -196,14 +203,29 @@ class _Rule:
     weight: int  # for signals and markers: counted once; for patterns: per phrase
     category: str | None
     norms: frozenset[str] = frozenset()
+    by_norm: dict[str, _Phrase] = field(default_factory=dict, compare=False, hash=False)
 
     def hits(self, text: str, found: frozenset[str]) -> list[_Phrase | re.Pattern[str]]:
-        """The phrases (among those `found` in the text) and regexes of this rule that match."""
-        hit: list[_Phrase | re.Pattern[str]] = []
-        if not self.norms.isdisjoint(found):
-            hit += [p for p in self.phrases if p.norm in found]
-        hit += [r for r in self.regexes if r.search(text)]
-        return hit
+        """The phrases (among those `found` in the text) and regexes of this rule that match.
+
+        Phrases come strongest first (then by text), so evidence reads the same every run.
+        """
+        phrases = sorted((self.by_norm[n] for n in self.norms & found), key=_strength_order)
+        regexes = [r for r in self.regexes if r.search(text)]
+        return [*phrases, *regexes]
+
+
+def _strength_order(p: _Phrase) -> tuple[int, str]:
+    return (-p.weight, p.norm)
+
+
+def _strongest_by_norm(phrases: Iterable[_Phrase]) -> dict[str, _Phrase]:
+    """One phrase per normalised text; staff may list a phrase twice at two strengths."""
+    out: dict[str, _Phrase] = {}
+    for p in phrases:
+        if p.norm not in out or p.weight > out[p.norm].weight:
+            out[p.norm] = p
+    return out
 
 
 def _longest_only(hits: list[_Phrase | re.Pattern[str]]) -> list[_Phrase | re.Pattern[str]]:
@@ -229,8 +251,10 @@ def _simple_rule(
     category: str | None,
 ) -> _Rule:
     compiled = tuple(p for p in (_phrase(s, weight) for s in phrases) if p is not None)
-    norms = frozenset(p.norm for p in compiled)
-    return _Rule(key, label, compiled, _compile(regexes), weight, category, norms)
+    by_norm = _strongest_by_norm(compiled)
+    return _Rule(
+        key, label, compiled, _compile(regexes), weight, category, frozenset(by_norm), by_norm
+    )
 
 
 def _pattern_rule(pattern: Pattern) -> _Rule:
@@ -248,6 +272,7 @@ def _pattern_rule(pattern: Pattern) -> _Rule:
         REGEX_WEIGHT,
         pattern.category,
         frozenset(p.norm for p in phrases),
+        _strongest_by_norm(phrases),
     )
 
 
