@@ -42,7 +42,7 @@ BROKEN = [
     ),
     (
         "id: x\ncategory: loan\nname: n\nphrases: {}\nadvice: [a]\nexamples: [a]\n",
-        1,
+        4,  # at the phrases the message names
         "至少要写一个短语",
     ),
     (
@@ -99,3 +99,46 @@ def test_missing_content_lists_every_problem(tmp_path: Path) -> None:
         load_content(tmp_path)
     text = str(info.value)
     assert "signals" in text and "guidance" in text and "impersonate_police" in text
+
+
+class TestContentType:
+    def test_schema_line_names_the_type_when_keys_cannot(self, tmp_path: Path) -> None:
+        """A quiz with no questions yet is still read as a quiz when its first line says so."""
+        path = tmp_path / "new.yaml"
+        path.write_text(
+            "# yaml-language-server: $schema=../schemas/quiz.schema.json\n"
+            "id: new\ntitle: 新测验\ndescription: 还没写题\n",
+            encoding="utf-8",
+        )
+        loaded, problems = parse_file(path)
+        assert loaded.kind == "quiz"
+        assert [str(p).split(": ", 1)[1] for p in problems] == [
+            "缺少必填项 'questions' (missing field)：请在文件里加上 questions: …"
+        ]
+
+    def test_without_a_schema_line_the_keys_decide(self, tmp_path: Path) -> None:
+        """No first line: the type comes from the keys (questions → quiz)."""
+        path = tmp_path / "q.yaml"
+        path.write_text(GOOD_QUIZ, encoding="utf-8")
+        loaded, _ = parse_file(path)
+        assert loaded.kind == "quiz"
+
+
+class TestValidateNamedFiles:
+    def test_a_shipped_file_named_alone_is_not_its_own_duplicate(self) -> None:
+        """Validating a shipped quiz by path compares it with the others, not with itself."""
+        from bot.content.validate import validate
+
+        assert validate([PROJECT_ROOT / "quizzes" / "sanbu_basics.yaml"], PROJECT_ROOT) == []
+
+    def test_a_new_file_with_a_shipped_id_is_reported(self, tmp_path: Path) -> None:
+        """A new quiz reusing a shipped quiz's id is told which file has it."""
+        from bot.content.validate import validate
+
+        path = tmp_path / "copy.yaml"
+        path.write_text(GOOD_QUIZ.replace("id: demo", "id: sanbu_basics"), encoding="utf-8")
+        problems = validate([path], PROJECT_ROOT)
+        assert len(problems) == 1
+        assert problems[0].line == 1
+        assert "'sanbu_basics' 重复了" in problems[0].message
+        assert "sanbu_basics.yaml:2" in problems[0].message

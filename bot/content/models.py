@@ -27,7 +27,9 @@ ANSWER_LETTERS = "ABCD"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # The docstring under each field becomes its description in the JSON Schema, which
+    # editors show while staff type.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 def _check_regexes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -46,23 +48,32 @@ class PhraseSet(Strict):
     """Phrases for one pattern, by how much each says about the scam on its own."""
 
     strong: tuple[Text, ...] = ()
-    """One of these alone makes a message suspicious (e.g. 安全账户)."""
+    """强短语：单独出现就可疑，例如 安全账户 (one alone makes a message suspicious)."""
     normal: tuple[Text, ...] = ()
+    """一般短语：要和别的迹象一起才算数 (counts with other evidence)."""
     weak: tuple[Text, ...] = ()
-    """Only counts together with other evidence (e.g. 客服, 快递)."""
+    """弱短语：只在有其他证据时加分，例如 客服、快递 (only adds to other evidence)."""
 
 
 class Pattern(Strict):
     """One fraud pattern file: a canonical category, or a finer pattern within one."""
 
     id: Slug
+    """编号：小写字母、数字、- 和 _，例如 loan_fee (unique id)."""
     category: CategoryId
+    """属于哪一类骗局 (the canonical scam category)."""
     name: Text
+    """骗局的中文名，会告诉老人 (the scam's name, shown to users)."""
     phrases: PhraseSet
+    """要找的短语，按分量分三档 (phrases to match, by strength)."""
     regexes: tuple[str, ...] = ()
+    """正则表达式，可不写 (optional regular expressions)."""
     advice: tuple[Text, ...] = Field(min_length=1, max_length=6)
+    """1–6 条建议，识别出来时告诉老人怎么办 (what to do, 1–6 lines)."""
     examples: tuple[Text, ...] = Field(min_length=1)
+    """一定要被认出来的例句，检查时会实际跑一遍 (must be caught as this category)."""
     counter_examples: tuple[Text, ...] = ()
+    """不能被误报的正常消息 (ordinary messages that must not be flagged)."""
 
     _regexes = field_validator("regexes")(_check_regexes)
 
@@ -78,13 +89,17 @@ class Signal(Strict):
     """A cross-category warning sign (pay first, keep it secret, share a code, ...)."""
 
     id: Slug
+    """编号 (unique id)."""
     label: Text
-    """How the evidence is explained to a senior, e.g. 要您先转账付款."""
+    """向老人解释的说法，例如 要您先转账付款 (how the evidence is explained)."""
     weight: int = Field(ge=1, le=60)
+    """分量 1–60 (weight)."""
     phrases: tuple[Text, ...] = ()
+    """要找的短语 (phrases)."""
     regexes: tuple[str, ...] = ()
+    """正则表达式 (regular expressions)."""
     category: CategoryId | None = None
-    """The category to name when this signal is the only evidence."""
+    """只有这个信号时，说成哪一类骗局 (the category to name when this is the only evidence)."""
 
     _regexes = field_validator("regexes")(_check_regexes)
 
@@ -93,10 +108,15 @@ class SafeMarker(Strict):
     """A sign that a message is advice, news or an ordinary notice, not a scam."""
 
     id: Slug
+    """编号 (unique id)."""
     label: Text
+    """说明 (what the marker means)."""
     weight: int = Field(ge=1, le=100)
+    """分量 1–100 (weight)."""
     phrases: tuple[Text, ...] = ()
+    """要找的短语 (phrases)."""
     regexes: tuple[str, ...] = ()
+    """正则表达式 (regular expressions)."""
 
     _regexes = field_validator("regexes")(_check_regexes)
 
@@ -105,56 +125,84 @@ class SignalFile(Strict):
     """`content/signals.yaml`: danger signals and safe markers shared by all categories."""
 
     danger_signals: tuple[Signal, ...] = Field(min_length=1)
+    """危险信号 (warning signs shared by all categories)."""
     safe_markers: tuple[SafeMarker, ...] = ()
+    """安全标记：说明这是提醒、新闻或正常通知 (signs that a message is safe)."""
 
 
 class Blocklist(Strict):
     """Known bad domains and phone numbers, maintained by police staff."""
 
     domains: tuple[Text, ...] = ()
+    """诈骗网址（域名），也包括它的子域名 (bad domains; sub-domains included)."""
     phones: tuple[Annotated[str, StringConstraints(pattern=r"^\+?[0-9-]{5,20}$")], ...] = ()
+    """诈骗电话号码：只写数字，可带 + 和 - (bad phone numbers)."""
 
 
 # --- guidance -------------------------------------------------------------------------------
 
 
 class Hotline(Strict):
+    """一个求助电话 (a hotline)."""
+
     number: Annotated[str, StringConstraints(pattern=r"^[0-9]{3,11}$")]
+    """号码，要加引号，例如 "96110" (the number, quoted)."""
     name: Text
+    """名称 (name)."""
     when: Text
+    """什么时候打 (when to call)."""
 
 
 class Card(Strict):
     """One plain card about one scam type."""
 
     category: CategoryId
+    """哪一类骗局 (the scam category)."""
     title: Text
+    """卡片标题 (title)."""
     how_it_goes: Text
+    """骗局怎么进行的，几句话 (how the scam goes)."""
     signs: tuple[Text, ...] = Field(min_length=1, max_length=5)
+    """1–5 个危险迹象 (warning signs)."""
     what_to_do: tuple[Text, ...] = Field(min_length=1, max_length=5)
+    """1–5 条该怎么做 (what to do)."""
 
 
 class Guidance(Strict):
     """`content/guidance.yaml`: the 三不 rule, the hotlines, and the scam-type cards."""
 
     welcome: tuple[Text, ...] = Field(min_length=1, max_length=3)
+    """欢迎语，1–3 段 (welcome lines)."""
     rule_title: Text
+    """口诀标题 (the rule's title)."""
     rule: tuple[Text, ...] = Field(min_length=3, max_length=3)
+    """三不口诀，正好 3 条 (the three rules)."""
     talk_to_family: Text
+    """提醒和家人商量 (talk to your family)."""
     hotlines: tuple[Hotline, ...] = Field(min_length=1)
+    """求助电话 (hotlines)."""
     money_already_sent: tuple[Text, ...] = Field(min_length=1)
+    """钱已经转出去了怎么办 (what to do when money is gone)."""
     cards: tuple[Card, ...] = Field(min_length=1)
+    """每类骗局一张卡片 (one card per scam type)."""
 
 
 # --- quizzes --------------------------------------------------------------------------------
 
 
 class Question(Strict):
+    """一道题 (one question)."""
+
     question: Text
+    """题目 (the question)."""
     options: tuple[Text, ...] = Field(min_length=2, max_length=4)
+    """2–4 个选项，依次是 A、B、C、D；每个最多 40 个字 (2–4 options, A–D)."""
     answer: Literal["A", "B", "C", "D"]
+    """正确答案的字母 A–D (the letter of the right option)."""
     explanation: Text
+    """答完后显示的解析 (shown after each answer)."""
     tags: tuple[Text, ...] = ()
+    """标签，可不写 (optional tags)."""
 
     @property
     def answer_index(self) -> int:
@@ -166,11 +214,17 @@ class Quiz(Strict):
     """One quiz file under `quizzes/`."""
 
     id: Slug
+    """测验编号：小写字母、数字、- 和 _，例如 safe_account (unique id)."""
     title: Text
+    """标题，写在按钮上，最多 40 个字 (title, shown on a button)."""
     description: Text
+    """一句话介绍 (one-line description)."""
     difficulty: Literal["easy", "medium", "hard"] | None = None
+    """难度：easy 简单 / medium 中等 / hard 难 (difficulty)."""
     tags: tuple[Text, ...] = ()
+    """标签，可不写 (optional tags)."""
     questions: tuple[Question, ...] = Field(min_length=1)
+    """题目列表 (the questions)."""
 
 
 # --- alerts ---------------------------------------------------------------------------------
@@ -180,16 +234,19 @@ class Alert(Strict):
     """One scheduled scam alert: a cron schedule or a single date, for an audience."""
 
     id: Slug
+    """提醒编号 (unique id)."""
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=3500)]
+    """提醒的内容，最多 3500 个字 (the message text)."""
     schedule: Text | None = None
-    """Five-field cron (minute hour day month weekday) in the configured time zone."""
+    """定期发送：5 段 cron「分 时 日 月 星期」，例如 "0 9 * * 1" 是每周一 9 点 (five-field cron in the configured time zone)."""
     at: datetime | date | None = None
-    """A single date (sent at 09:00) or date and time, instead of a schedule."""
+    """只发一次：日期（9 点发）或日期和时间，例如 2025-06-30 (a single date or date and time, instead of a schedule)."""
     audience: Literal["everyone", "seniors", "family"] = "everyone"
+    """发给谁：everyone 所有人 / seniors 老人 / family 家属 (audience)."""
     region: Text | None = None
-    """Only subscribers who gave this region (e.g. a county)."""
+    """只发给这个地区（如某个县）的订阅者 (only subscribers in this region)."""
     until: date | None = None
-    """No runs after this day."""
+    """这天以后不再发送 (no runs after this day)."""
 
     @field_validator("schedule")
     @classmethod
@@ -217,3 +274,4 @@ class AlertFile(Strict):
     """`content/alerts.yaml`: the alert calendar."""
 
     alerts: tuple[Alert, ...] = Field(min_length=1)
+    """提醒列表 (the alerts)."""

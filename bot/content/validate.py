@@ -1,4 +1,9 @@
-"""`python -m bot validate`: every problem in the content, and every failing example."""
+"""`python -m bot validate`: every problem in the content, and every failing example.
+
+Named files are checked on their own and against the shipped content: an id that a
+shipped file already uses is reported, and a new pattern's examples are run through the
+engine together with the shipped patterns, as the bot would run them.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from bot.content.loader import (
     Problem,
     assemble,
     content_files,
+    cross_file_problems,
     display_path,
     node_at,
     parse_files,
@@ -91,8 +97,12 @@ def check_examples(loaded: Sequence[Loaded], shipped: Sequence[Loaded]) -> list[
     return problems
 
 
-def validate(paths: Sequence[Path], root: Path) -> list[Problem]:
-    """All problems in the named files (or, with none named, in all shipped content)."""
+def validate(paths: Sequence[Path], root: Path, *, replaces: Sequence[Path] = ()) -> list[Problem]:
+    """All problems in the named files (or, with none named, in all shipped content).
+
+    Named files are compared with the shipped ones, except the shipped files they are, or
+    that are listed in `replaces` (a file about to be overwritten by the one checked).
+    """
     shipped_files = content_files(root)
     files = expand(paths) if paths else shipped_files
     loaded, problems = parse_files(files)
@@ -101,7 +111,14 @@ def validate(paths: Sequence[Path], root: Path) -> list[Problem]:
         problems += more
         shipped = loaded
     else:
-        named = {p.resolve() for p in files}
+        named = {p.resolve() for p in [*files, *replaces]}
         shipped, _ = parse_files(f for f in shipped_files if f.resolve() not in named)
+        # Shipped files first, so the named file is the one told its id is taken.
+        ours = {display_path(p) for p in files}
+        problems += [
+            p
+            for p in cross_file_problems([*shipped, *loaded])
+            if p.file in ours and p not in problems
+        ]
     problems += check_examples(loaded, shipped)
     return sorted(set(problems))
