@@ -38,8 +38,9 @@ PHRASE_WEIGHTS = {"strong": 35, "normal": 18, "weak": 7}
 REGEX_WEIGHT = 18
 #: A pattern's own phrases add at most this much; more phrases only confirm the type.
 PATTERN_CAP = 60
-#: Without a strong phrase or a request, a pattern's phrases must add up to this much.
-ENOUGH_PHRASES = 54
+#: Without a strong phrase or a request, this many of one pattern's normal (or stronger)
+#: phrases or regexes are needed: topic words pile up in adverts, story phrases do not.
+ENOUGH_PHRASES = 3
 #: Danger signals together add at most this much.
 SIGNAL_CAP = 50
 #: A pattern match and a real request (pay, code, app, secrecy) together are worth more.
@@ -60,6 +61,8 @@ FUZZY_MIN_LEN = 6
 #: scams use these means, so when a story category also matches, the story names the scam.
 MEANS_CATEGORIES = frozenset({"phishing_link_app"})
 MEANS_SHARE = 0.5
+#: How much a signal's category hint counts when naming the scam, as a share of its weight.
+VOTE_SHARE = 1.0
 #: Longer texts are cut: the start of a message carries the scam, and checks must stay fast.
 MAX_CHECK_CHARS = 4000
 
@@ -324,7 +327,7 @@ class Checker:
 
         # 3. patterns: the best-scoring one names the scam
         scored: list[tuple[int, _Rule, list[str]]] = []
-        has_strong = False
+        has_strong = enough_phrases = False
         for rule in self._patterns:
             hits = rule.hits(norm, found_phrases)
             if hits:
@@ -332,6 +335,12 @@ class Checker:
                 has_strong = has_strong or any(
                     isinstance(h, _Phrase) and h.weight >= PHRASE_WEIGHTS["strong"] for h in hits
                 )
+                telling = sum(
+                    1
+                    for h in hits
+                    if not isinstance(h, _Phrase) or h.weight >= PHRASE_WEIGHTS["normal"]
+                )
+                enough_phrases = enough_phrases or telling >= ENOUGH_PHRASES
                 score = sum(h.weight if isinstance(h, _Phrase) else REGEX_WEIGHT for h in hits)
                 shown = [h.shown if isinstance(h, _Phrase) else h.pattern for h in hits]
                 scored.append((score, rule, shown))
@@ -345,7 +354,7 @@ class Checker:
         def naming_score(item: tuple[int, _Rule, list[str]]) -> float:
             score, rule, _ = item
             share = MEANS_SHARE if rule.category in MEANS_CATEGORIES else 1.0
-            return score * share + votes.get(rule.category or "", 0)
+            return score * share + VOTE_SHARE * votes.get(rule.category or "", 0)
 
         scored.sort(key=naming_score, reverse=True)
         best = scored[0] if scored else None
@@ -362,7 +371,6 @@ class Checker:
         raw = pattern_score + signal_score
         if pattern_score >= PHRASE_WEIGHTS["normal"] and signal_score >= REQUEST_WEIGHT:
             raw += COMBO_BONUS
-        enough_phrases = best is not None and best[0] >= ENOUGH_PHRASES
         if not (has_strong or enough_phrases) and signal_score < REQUEST_WEIGHT:
             # A topic word or two (奖品, 养生, 客服) never makes a warning: it takes a phrase
             # only scams use, several of a scam's phrases together, or a request to pay,
