@@ -50,6 +50,128 @@ SCAMS = [
     ("有人打电话说是公安局的，说我涉嫌洗钱，要我把存款转到一个安全账户。", "impersonate_police"),
 ]
 
+#: Pasted and retold scams written for these tests before the check was tuned on them
+#: (29 of 30 were flagged and 28 named right at first).
+RETOLD = [
+    (
+        "您好，这里是市公安局刑侦支队，您的身份信息被不法分子盗用开了银行卡，涉及一起大案，请您不要挂电话，配合我们做资金核查。",
+        "impersonate_police",
+    ),
+    (
+        "有个自称检察官的人给我打视频，穿着制服，说我有张卡在洗钱，要我把钱存到他们指定的账户里等调查结束再还给我。",
+        "impersonate_police",
+    ),
+    (
+        "【抖音商城】您好，您开通的直播会员将于今天扣费800元，如需取消请联系客服专线，过时将每月自动扣款。",
+        "impersonate_customer_service",
+    ),
+    (
+        "我刚才接到快递公司电话，说我的包裹被弄丢了，要双倍赔我，让我扫他发的二维码填银行卡信息。",
+        "impersonate_customer_service",
+    ),
+    (
+        "爷爷，我是小军，我开车撞了人，对方要私了，得马上拿三万块，您先别告诉我爸，求您了。",
+        "relative_emergency",
+    ),
+    (
+        "有个年轻人打电话叫我外婆，说他在外地打工被人打了住院，急需押金，让我往一个卡上打钱。",
+        "relative_emergency",
+    ),
+    (
+        "老张，我是你老战友啊，听不出来了？我换了号码，最近遇到点难处，能不能先借我五千，下个月就还。",
+        "impersonate_acquaintance",
+    ),
+    (
+        "王姐，我是社区的刘主任，上面有个老年补助名额，要先交200元材料费，我帮你报上，钱直接微信转我就行。",
+        "impersonate_acquaintance",
+    ),
+    (
+        "恭喜您的手机号码在本台节目中被抽为幸运观众，获得现金大奖8.8万元和笔记本电脑一台，请先缴纳公证费1800元。",
+        "prize_lottery",
+    ),
+    (
+        "【社保中心】您的社保卡已被停用，请于24小时内登录 www.sbk-renzheng.top 重新认证，逾期将影响养老金发放。",
+        "social_security",
+    ),
+    (
+        "前几天社区门口有人发鸡蛋，请我们去听讲座，专家说他们的磁疗床垫能治高血压糖尿病，一套一万二，现在买还送旅游。",
+        "health_products",
+    ),
+    (
+        "我们的康养中心现在预售养老床位，一次交十万，每年返12%利息，三年后本金全退，还能免费入住，名额不多。",
+        "elderly_care_investment",
+    ),
+    (
+        "您家里有没有老钱币、老邮票？我们拍卖公司帮您鉴定，估价能到上百万，只要先交三千块鉴定费和图录费。",
+        "collectibles",
+    ),
+    (
+        "叔叔，我是做金融的，我们老师带着炒股，内部消息，稳赚不赔，您先下载这个APP投一万试试，一个月翻倍。",
+        "investment",
+    ),
+    (
+        "网上认识的一个男的，说是在国外维和的军官，跟我聊了两个月说要回国娶我，现在说行李被海关扣了，让我交两万关税。",
+        "romance",
+    ),
+    (
+        "我儿子刚才跟我视频，画面就几秒钟就断了，然后发微信说他在开会，让我先给他朋友转八万块钱，声音是他的。",
+        "deepfake",
+    ),
+    (
+        "【ETC服务】您的ETC卡已失效，为避免影响通行，请点击 etc-rz.cn 进行重新认证，输入银行卡号和短信验证码。",
+        "phishing_link_app",
+    ),
+    (
+        "有个银行的人说要帮我把卡升级，让我把手机收到的六位数验证码念给他听，还让我开一个屏幕共享。",
+        "phishing_link_app",
+    ),
+    (
+        "急用钱吗？无抵押无担保，凭身份证即可贷款5万，当天放款，放款前需先交2000元保证金验证还款能力。",
+        "loan",
+    ),
+    (
+        "您好，我是京东金融的，您大学时开通过校园贷账户，现在国家要求注销，不注销会影响您的征信，需要您配合操作。",
+        "credit_repair",
+    ),
+    (
+        "在家动动手指就能赚钱，帮商家刷单点赞，一单返佣金20元，前三单先垫付，做完连本带利一起返。",
+        "brushing_rebate",
+    ),
+    (
+        "闲鱼上买了个手机，卖家说平台手续费太高，让我加他微信直接转账，他收到钱马上发货。",
+        "shopping",
+    ),
+    (
+        "奶奶，我游戏账号被冻结了，客服说要交3000元解冻费才能把装备退给我，您能帮我转一下吗？",
+        "game_trading",
+    ),
+    ("你儿子现在在我们手上，马上准备二十万，敢报警你就别想再见到他。", "kidnapping_extortion"),
+    (
+        "有人打电话说他是医保局的，说我的医保卡在外地被盗刷了，要我把卡里的钱转到新账户保护起来。",
+        "social_security",
+    ),
+    (
+        "我是派出所的民警，您孙子涉嫌一起诈骗案被我们扣了，要交保证金才能放人，这事先别跟别人说。",
+        "impersonate_police",
+    ),
+    (
+        "我们这个数字货币项目是国家支持的，现在买一枚一百元，明年能涨到一万，拉人进来还有提成。",
+        "investment",
+    ),
+    (
+        "您好，我是淘宝客服，您买的保健品检测出质量问题，我们给您三倍理赔，需要您下载一个会议软件指导操作。",
+        "impersonate_customer_service",
+    ),
+    (
+        "您参加的超市抽奖活动中了一台冰箱，领奖需要先付运费和个人所得税共860元，请转到下面的账户。",
+        "prize_lottery",
+    ),
+    (
+        "外婆，我是您外孙，我跟同学打架把人打伤了，现在在派出所，要赔医药费两万，千万别告诉我妈。",
+        "relative_emergency",
+    ),
+]
+
 HARD_NEGATIVES = [
     "【反诈中心提醒】公检法机关不会通过电话办案，更没有所谓安全账户，凡是要您转账的都是诈骗，请挂断并拨打110。",
     "民警提醒：不听、不信、不转账，接到自称客服要您退款理赔的电话，请通过官方渠道核实。",
@@ -106,6 +228,18 @@ class TestScamsAreCaught:
         assert verdict.category == category, verdict
         assert verdict.matched or verdict.reasons
         assert verdict.advice
+
+
+class TestRetold:
+    @pytest.mark.parametrize(("text", "category"), RETOLD)
+    def test_flagged(self, checker: Checker, text: str, category: str) -> None:
+        """Scams as seniors paste or retell them are flagged; most are named right."""
+        assert checker.check(text).flagged
+
+    def test_named_right(self, checker: Checker) -> None:
+        """At least 9 in 10 retold scams get their own category."""
+        right = sum(checker.check(text).category == cat for text, cat in RETOLD)
+        assert right >= 0.9 * len(RETOLD)
 
 
 class TestHardNegatives:
