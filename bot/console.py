@@ -35,6 +35,9 @@ class Console:
         """Print the replies; number their buttons so that the user can type a choice."""
         if response.notice:
             self.print(f"\n» {response.notice}")
+        for outgoing in response.notify:
+            quote = f"\n{outgoing.quote}" if outgoing.quote else ""
+            self.print(f"\n〔通知用户 {outgoing.user_id}〕{outgoing.text}{quote}")
         if response.stale:
             return
         self.choices = []
@@ -55,7 +58,8 @@ class Console:
         if stripped.isdigit() and 1 <= int(stripped) <= len(self.choices):
             self.show(self.dialog.press(CONSOLE_USER_ID, self.choices[int(stripped) - 1].data))
         elif stripped.startswith("/") and len(stripped) > 1:
-            self.show(self.dialog.command(CONSOLE_USER_ID, stripped[1:].split()[0]))
+            name, _, args = stripped[1:].partition(" ")
+            self.show(self.dialog.command(CONSOLE_USER_ID, name, args=args.strip()))
         else:
             self.show(self.dialog.text(CONSOLE_USER_ID, line))
 
@@ -81,7 +85,15 @@ def run_console(
         print(f"数据库打不开 (storage error): {exc}", file=sys.stderr)
         return 2
     try:
-        console = Console(Dialog(content, storage, default_language=settings.default_language), out)
+        dialog = Dialog(
+            content,
+            storage,
+            default_language=settings.default_language,
+            admin_ids=settings.admin_ids,
+            timezone=settings.timezone,
+            quiet_hours=settings.quiet_hours,
+        )
+        console = Console(dialog, out)
         console.handle("/start")
         commands = " ".join(f"/{name}" for name, _ in COMMANDS)
         console.print(f"\n（在终端里聊天：输入数字选按钮；命令：{commands}；输入 exit 退出）")

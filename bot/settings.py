@@ -25,6 +25,33 @@ class Settings(BaseSettings):
     content_dir: Path = PROJECT_ROOT
     log_level: str = "INFO"
     default_language: str = Field(default="zh-Hans", pattern="^zh-Han[st]$")
+    quiet_hours: str = Field(default="21:00-08:00", pattern=r"^(|off|\d{1,2}:\d{2}-\d{1,2}:\d{2})$")
+    """Local times when no alert is sent ("HH:MM-HH:MM"; empty or "off": none)."""
+    alert_rate: float = Field(default=25.0, ge=0)
+    """Alert deliveries per second, overall (Telegram allows ~30; 0 lifts the limit)."""
+    alert_catchup_hours: float = Field(default=24.0, ge=0, le=24 * 7)
+    """After a restart, alerts that fell due this long ago are still sent."""
+    alert_plan_seconds: float = Field(default=60.0, gt=0)
+    """How often the alert calendar is checked for alerts that fell due."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}, e.g. Asia/Shanghai") from None
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str) -> str:
+        from bot.alerts.quiet import parse_quiet_hours
+
+        parse_quiet_hours(value)  # raises ValueError with a readable message
+        return value
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -10,7 +10,7 @@ import logging
 import sys
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -21,12 +21,14 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.alerts.sender import MAX_IN_FLIGHT
 from bot.content.loader import Content, ContentError, load_content
 from bot.dialog.router import COMMANDS, Dialog
 from bot.settings import Settings
 from bot.storage import Storage, StorageError, open_storage
+from bot.tg.alerts import ALERTS_KEY, AlertService
 from bot.tg.handlers import Handlers
 from bot.tg.logsafe import configure_logging
 
@@ -51,9 +53,34 @@ def file_url(base_url: str) -> str:
     return f"{head}/file/bot{tail}" if sep else base_url
 
 
-async def _register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Fill Telegram's command menu (post_init: once, before polling starts)."""
+async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Once, before polling starts: fill Telegram's command menu, start the alerts."""
     await application.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
+    await alerts_of(application).start(application)
+
+
+async def _post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """After polling stopped: let the alert sends in flight finish, then stop the sender."""
+    await alerts_of(application).stop()
+
+
+def alerts_of(application: Application[Any, Any, Any, Any, Any, Any]) -> AlertService:
+    """The alert service `build_application` attached to the Application."""
+    service = application.bot_data[ALERTS_KEY]
+    assert isinstance(service, AlertService)
+    return service
+
+
+def _alert_bot(settings: Settings, request: BaseRequest | None) -> Bot:
+    """A second Bot for alerts: same token and server, its own connections, no rate limiter
+    (the alert sender paces itself), so broadcasts and replies never share a queue."""
+    kwargs: dict[str, Any] = {}
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/")
+        kwargs.update(base_url=base, base_file_url=file_url(base))
+    if request is None:
+        request = HTTPXRequest(connection_pool_size=MAX_IN_FLIGHT + 2)
+    return Bot(settings.telegram_bot_token, request=request, **kwargs)
 
 
 def register_handlers(
@@ -86,11 +113,14 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = DEFAULT_RATE_LIMITER,
+    alert_request: BaseRequest | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The configured Application (not started). Tests pass a fake `request`.
 
     `rate_limiter` defaults to `AIORateLimiter` (Telegram's flood limits); None turns it off,
-    for benchmarks that measure the bot itself.
+    for benchmarks that measure the bot itself. Alerts go out through their own Bot on
+    `alert_request` (default: `request` when given, else a new connection pool); the service
+    starts with polling (post_init) and is reachable with `alerts_of(application)`.
     """
     builder: Any = ApplicationBuilder().token(settings.telegram_bot_token).concurrent_updates(True)
     if settings.telegram_api_base_url:
@@ -104,8 +134,17 @@ def build_application(
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
-    application = builder.post_init(_register_commands).build()
-    dialog = Dialog(content, storage, default_language=settings.default_language)
+    application = builder.post_init(_post_init).post_stop(_post_stop).build()
+    dialog = Dialog(
+        content,
+        storage,
+        default_language=settings.default_language,
+        admin_ids=settings.admin_ids,
+        timezone=settings.timezone,
+        quiet_hours=settings.quiet_hours,
+    )
+    alert_bot = _alert_bot(settings, alert_request if alert_request is not None else request)
+    application.bot_data[ALERTS_KEY] = AlertService(settings, dialog, storage, alert_bot)
     register_handlers(application, Handlers(dialog))
     return application
 

@@ -8,6 +8,11 @@ and records what each chat sees.
   `python -m bot run` process (via `TELEGRAM_API_BASE_URL`).
 - `Person` is a user in a chat: sends texts, commands, stickers, photos..., presses buttons,
   and returns what appeared on their screen.
+
+Failures can be injected into sendMessage, per chat or per call: flood control (429 with
+`retry_after`), a blocked bot (403), server errors (5xx) and timeouts (with or without the
+message having reached Telegram first) — see `FakeTelegram.blocked`, `fail_chat`,
+`fail_calls` and `before_send`.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ import re
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from telegram import Update
+from telegram.error import TimedOut
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
@@ -38,13 +45,54 @@ COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 
+BLOCKED = "Forbidden: bot was blocked by the user"
+
+
 class ApiError(Exception):
     """What Telegram answers with instead of a result."""
 
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, *, retry_after: int | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.retry_after = retry_after
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.code,
+            "description": self.description,
+        }
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+def flood(seconds: int) -> ApiError:
+    """Telegram's flood control: 429 with the seconds to wait."""
+    return ApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds)
+
+
+def blocked() -> ApiError:
+    """What Telegram answers when the user blocked the bot."""
+    return ApiError(403, BLOCKED)
+
+
+def server_error(code: int = 502) -> ApiError:
+    """A 5xx from Telegram (or the proxy in front of it)."""
+    return ApiError(code, "Bad Gateway" if code == 502 else "Internal Server Error")
+
+
+class Timeout(Exception):
+    """Injected: the request times out. `delivered`: Telegram got the message before the
+    answer was lost (the case where a retry shows the message twice)."""
+
+    def __init__(self, delivered: bool = False) -> None:
+        super().__init__("timed out")
+        self.delivered = delivered
+
+
+Failure = ApiError | Timeout
 
 
 def utf16_len(text: str) -> int:
@@ -103,6 +151,17 @@ class FakeTelegram:
         self.pending_queries: set[str] = set()
         self.answers: dict[str, dict[str, Any]] = {}
         self.fail_next: dict[str, ApiError] = {}
+        self.blocked: set[int] = set()
+        """Chats whose user blocked the bot: every sendMessage to them gets 403."""
+        self.fail_chat: dict[int, list[Failure]] = {}
+        """Failures for the next sendMessage calls to a chat, consumed in order."""
+        self.fail_calls: dict[int, Failure] = {}
+        """Failures by the 1-based number of the sendMessage call."""
+        self.before_send: Callable[[int, int], Failure | None] | None = None
+        """Called as (call number, chat id) before each sendMessage; may return a failure."""
+        self.clock: Callable[[], float] = time.perf_counter
+        """Time stamps of calls (tests with a fake clock set theirs)."""
+        self.send_calls = 0
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -115,9 +174,17 @@ class FakeTelegram:
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Answer one Bot API call: (HTTP status, JSON body)."""
         with self._lock:
-            self.calls.append(Call(method, params, time.perf_counter()))
+            self.calls.append(Call(method, params, self.clock()))
+            injected = False
             try:
                 failure = self.fail_next.pop(method, None)
+                if failure is None and method == "sendMessage":
+                    failure = self._injected_send_failure(params)
+                    injected = failure is not None
+                if isinstance(failure, Timeout):
+                    if failure.delivered:
+                        self._api_sendMessage(params)
+                    raise failure
                 if failure is not None:
                     raise failure
                 handler = getattr(self, f"_api_{method}", None)
@@ -125,13 +192,29 @@ class FakeTelegram:
                     raise ApiError(404, "Not Found")
                 result = handler(params)
             except ApiError as exc:
-                self.errors.append((method, exc.description))
-                return exc.code, {
-                    "ok": False,
-                    "error_code": exc.code,
-                    "description": exc.description,
-                }
+                if not injected:  # injected failures are the test's doing, not the bot's
+                    self.errors.append((method, exc.description))
+                return exc.code, exc.body()
             return 200, {"ok": True, "result": result}
+
+    def _injected_send_failure(self, params: dict[str, Any]) -> Failure | None:
+        self.send_calls += 1
+        try:
+            chat_id = int(params.get("chat_id") or 0)
+        except (TypeError, ValueError):
+            return None
+        if self.before_send is not None:
+            failure = self.before_send(self.send_calls, chat_id)
+            if failure is not None:
+                return failure
+        if self.send_calls in self.fail_calls:
+            return self.fail_calls.pop(self.send_calls)
+        if chat_id in self.blocked:
+            return blocked()
+        queue = self.fail_chat.get(chat_id)
+        if queue:
+            return queue.pop(0)
+        return None
 
     def _api_getMe(self, params: dict[str, Any]) -> Any:
         return self.bot
@@ -354,6 +437,19 @@ class FakeTelegram:
         with self._lock:
             return list(self.chats.get(chat_id, []))
 
+    def texts_to(self, chat_id: int) -> list[str]:
+        """The texts of every message the bot sent to the chat, oldest first."""
+        return [m.text for m in self.screen(chat_id) if m.from_bot]
+
+    def send_times(self) -> dict[int, list[float]]:
+        """When each sendMessage call (accepted or not) reached the fake, by chat."""
+        with self._lock:
+            times: dict[int, list[float]] = {}
+            for call in self.calls:
+                if call.method == "sendMessage":
+                    times.setdefault(int(call.params.get("chat_id") or 0), []).append(call.at)
+            return times
+
     def take_errors(self) -> list[tuple[str, str]]:
         """The rejected calls so far (and forget them)."""
         with self._lock:
@@ -401,7 +497,10 @@ class FakeBotAPI(BaseRequest):
         params = _decode_params(request_data)
         if api_method == "getUpdates":
             params["timeout"] = 0  # in-process tests never long-poll
-        code, body = self.telegram.handle(api_method, params)
+        try:
+            code, body = self.telegram.handle(api_method, params)
+        except Timeout:
+            raise TimedOut("Timed out (injected)") from None
         return code, json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
@@ -440,7 +539,10 @@ class FakeBotHTTPServer:
                 if match is None or match.group(1) != TOKEN:
                     code, body = 404, {"ok": False, "error_code": 404, "description": "Not Found"}
                 else:
-                    code, body = telegram_state.handle(match.group(2), params)
+                    try:
+                        code, body = telegram_state.handle(match.group(2), params)
+                    except Timeout:  # over HTTP a lost answer looks like a gateway timeout
+                        code, body = 504, {"ok": False, "error_code": 504, "description": "Timeout"}
                 payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
                 self.send_response(code)
                 self.send_header("Content-Type", "application/json")

@@ -14,8 +14,16 @@ from bot.content.loader import Content
 from bot.dialog.lang import to_traditional
 from bot.texts import verdict_text
 
-KEYBOARD = [["🔍 查一查", "📖 学防骗"], ["🛡️ 三不口诀", "🔔 订阅提醒"], ["🆘 求助"]]
-KEYBOARD_HANT = [["🔍 查一查", "📖 學防騙"], ["🛡️ 三不口訣", "🔔 訂閱提醒"], ["🆘 求助"]]
+KEYBOARD = [
+    ["🔍 查一查", "📖 学防骗"],
+    ["🛡️ 三不口诀", "🔔 订阅提醒"],
+    ["👨‍👩‍👧 家人守护", "🆘 求助"],
+]
+KEYBOARD_HANT = [
+    ["🔍 查一查", "📖 學防騙"],
+    ["🛡️ 三不口訣", "🔔 訂閱提醒"],
+    ["👨‍👩‍👧 家人守護", "🆘 求助"],
+]
 POLICE_SCAM = "我是公安局的，您的银行卡涉嫌洗钱，请把钱转到安全账户配合调查，不要告诉家人"
 
 Conv = Callable[[str], str]
@@ -43,7 +51,7 @@ class TestStartAndHelp:
     async def test_start_welcomes_with_the_big_keyboard(
         self, senior, content, conv, language
     ) -> None:
-        """/start: the welcome lines and a persistent keyboard of five big buttons."""
+        """/start: the welcome lines and a persistent keyboard of six big buttons."""
         [message] = await senior.send("/start")
         assert message.text == conv("\n".join(content.guidance.welcome))
         assert message.keyboard == (KEYBOARD_HANT if language == "zh-Hant" else KEYBOARD)
@@ -61,6 +69,8 @@ class TestStartAndHelp:
             "🔍 查一查：把可疑的短信、微信发给我，马上告诉您有没有风险\n"
             "📖 学防骗：做防骗小测验\n"
             "🛡️ 三不口诀：不听、不信、不转账，还有各种骗局的防骗卡片\n"
+            "🔔 订阅提醒：定期收到防骗提醒\n"
+            "👨‍👩‍👧 家人守护：遇到高风险骗局，马上告诉子女\n"
             "\n"
             "☎️ 拿不准就打 96110 问一问；遇到危险、钱已转出，马上打 110。"
         )
@@ -321,7 +331,7 @@ class TestForget:
         [ask] = await senior.send("/forget")
         assert ask.text == conv(
             "🗑️ 要删掉我保存的您的全部资料吗？\n"
-            "包括文字设置和测验进度，删掉后不能恢复。\n"
+            "包括文字设置、测验进度、订阅和家人守护，删掉后不能恢复。\n"
             "（您发给我检查的消息，我本来就不保存。）"
         )
         assert ask.labels == [conv("确认删除"), conv("不删了")]
@@ -344,16 +354,3 @@ class TestForget:
         assert senior.last.text == conv("✅ 已经全部删掉了。以后想用，随时发 /start。")
         assert harness.storage.get_user(1001) is None
         assert harness.storage.all_progress(1001) == {}
-
-
-class TestSubscribePlaceholder:
-    async def test_subscribe_says_soon_and_offers_the_rule(self, senior, conv) -> None:
-        [message] = await senior.send("🔔 订阅提醒")
-        assert message.text == conv(
-            "🔔 订阅提醒马上就来：以后我会定期把新出现的骗局告诉您。\n"
-            "现在先记牢三不口诀：不听、不信、不转账。"
-        )
-        [rule] = await senior.press(conv("🛡️ 看三不口诀"))
-        assert rule.text.startswith(conv("🛡️ 防骗三不口诀"))
-        [by_command] = await senior.send("/subscribe")
-        assert by_command.text == message.text

@@ -43,7 +43,7 @@ def forget_ask(turn: Turn) -> Response:
     """Ask before deleting anything."""
     body = (
         "🗑️ 要删掉我保存的您的全部资料吗？\n"
-        "包括文字设置和测验进度，删掉后不能恢复。\n"
+        "包括文字设置、测验进度、订阅和家人守护，删掉后不能恢复。\n"
         "（您发给我检查的消息，我本来就不保存。）"
     )
     buttons = (
@@ -58,4 +58,5 @@ def forget_answer(turn: Turn, confirmed: bool) -> Response:
     if not confirmed:
         return say(Reply("好的，什么都没删。", edit=True))
     turn.storage.forget_user(turn.user.id)
+    turn.services.shares.forget(turn.user.id)
     return say(Reply("✅ 已经全部删掉了。以后想用，随时发 /start。", edit=True))

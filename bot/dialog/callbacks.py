@@ -17,6 +17,15 @@ kind       args                         meaning
 ``lang``   ``hans`` | ``hant``          choose the script
 ``fg``     ``yes`` | ``no``             confirm or cancel /forget
 ``sos``                                 show the hotlines and what to do
+``sb``     ``senior`` | ``family``      subscribe to alerts as a senior or family member
+``sr``     region index | ``none``      choose the region of the subscription
+``us``                                  unsubscribe
+``fam``                                 open 家人守护 (a code and the links)
+``fc``                                  a new family code
+``fu``     user id                      unlink from this person
+``fs``     token                        send the checked text (held in memory) to family
+``cb``                                  ask the linked family to call back
+``bc``     broadcast, ``yes`` | ``no``  confirm or cancel an admin broadcast
 =========  ===========================  ==============================================
 """
 
@@ -43,6 +52,15 @@ _ARGS: dict[str, re.Pattern[str]] = {
     "lang": re.compile("hans|hant"),
     "fg": re.compile("yes|no"),
     "sos": re.compile(""),
+    "sb": re.compile("senior|family"),
+    "sr": re.compile(rf"{_INDEX}|none"),
+    "us": re.compile(""),
+    "fam": re.compile(""),
+    "fc": re.compile(""),
+    "fu": re.compile(r"[1-9][0-9]{0,15}"),
+    "fs": re.compile(r"[A-Za-z0-9_-]{8,24}"),
+    "cb": re.compile(""),
+    "bc": re.compile(r"[1-9][0-9]{0,11}:(?:yes|no)"),
 }
 
 

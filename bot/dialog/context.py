@@ -1,12 +1,24 @@
-"""What every flow gets: the loaded content, the checker, the storage, and the user."""
+"""What every flow gets: the loaded content, the checker, the storage, the clock, and the user."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from bot.alerts.quiet import QuietHours
 from bot.check.engine import Checker
 from bot.content.loader import Content
+from bot.family import CALLBACK_INTERVAL, ShareBox, Throttle
 from bot.storage import Language, Storage, User
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _nothing() -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -17,6 +29,20 @@ class Services:
     checker: Checker
     storage: Storage
     default_language: Language = "zh-Hans"
+    admin_ids: frozenset[int] = frozenset()
+    quiet: QuietHours = field(default_factory=lambda: QuietHours(SHANGHAI))
+    clock: Callable[[], float] = time.time
+    shares: ShareBox = field(default_factory=ShareBox)
+    """Checked texts held in memory for the 发给家人 button (never stored)."""
+    callbacks: Throttle = field(default_factory=lambda: Throttle(CALLBACK_INTERVAL))
+    """Limits 请家人给我回电话 so that a nervous tapping does not flood the family."""
+    on_enqueued: Callable[[], None] = _nothing
+    """Called after outbox rows were written (wakes the sender)."""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured time zone."""
+        return self.quiet.tz
 
 
 @dataclass(frozen=True)
@@ -26,6 +52,25 @@ class Turn:
     services: Services
     user: User
     private: bool = True
+    name: str | None = None
+    """The person's display name on the channel (Telegram first name), when known."""
+    args: str = ""
+    """What followed the command (/link CODE, /broadcast TEXT)."""
+
+    @property
+    def now(self) -> float:
+        """The current Unix time (the dialog's clock)."""
+        return self.services.clock()
+
+    def local_time(self) -> str:
+        """Now, in local time, as people write it: 11月28日 14:05."""
+        local = datetime.fromtimestamp(self.now, self.services.tz)
+        return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the user is one of the configured admins."""
+        return self.user.id in self.services.admin_ids
 
     @property
     def content(self) -> Content:

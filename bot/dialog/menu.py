@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.dialog import callbacks
+from bot.dialog import callbacks, family
 from bot.dialog.context import Turn
 from bot.dialog.lang import to_traditional
 from bot.dialog.replies import Button, KeyRows, Response, text
@@ -14,9 +14,10 @@ LEARN = "📖 学防骗"
 RULE = "🛡️ 三不口诀"
 SUBSCRIBE = "🔔 订阅提醒"
 SOS = "🆘 求助"
+FAMILY = "👨‍👩‍👧 家人守护"
 
 #: The persistent keyboard of big buttons, two to a row.
-KEYBOARD: KeyRows = ((CHECK, LEARN), (RULE, SUBSCRIBE), (SOS,))
+KEYBOARD: KeyRows = ((CHECK, LEARN), (RULE, SUBSCRIBE), (FAMILY, SOS))
 
 #: What a keyboard button (or the same words typed) asks for.
 _INTENTS: dict[str, str] = {
@@ -25,6 +26,9 @@ _INTENTS: dict[str, str] = {
     RULE: "guide",
     SUBSCRIBE: "subscribe",
     SOS: "sos",
+    FAMILY: "family",
+    "退订": "unsubscribe",
+    "退订提醒": "unsubscribe",
     "帮助": "help",
     "菜单": "start",
     "防骗测验": "quiz",
@@ -74,6 +78,8 @@ def help_text(turn: Turn) -> Response:
             "🔍 查一查：把可疑的短信、微信发给我，马上告诉您有没有风险",
             "📖 学防骗：做防骗小测验",
             "🛡️ 三不口诀：不听、不信、不转账，还有各种骗局的防骗卡片",
+            "🔔 订阅提醒：定期收到防骗提醒",
+            "👨‍👩‍👧 家人守护：遇到高风险骗局，马上告诉子女",
             "",
             "☎️ 拿不准就打 96110 问一问；遇到危险、钱已转出，马上打 110。",
         )
@@ -93,7 +99,7 @@ def sos(turn: Turn) -> Response:
     lines += [f"☎️ {h.number} {h.name}：{h.when}" for h in guidance.hotlines]
     lines += ["", "💸 钱已经转出去了？"]
     lines += [f"{i}. {step}" for i, step in enumerate(guidance.money_already_sent, start=1)]
-    return text("\n".join(lines))
+    return text("\n".join(lines), buttons=family.sos_buttons(turn))
 
 
 def unknown_command(turn: Turn) -> Response:

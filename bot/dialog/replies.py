@@ -47,6 +47,19 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Outgoing:
+    """A message to someone other than the person who wrote: a linked family member.
+
+    `text` is in Simplified and is put in the recipient's script; `quote` (a message the
+    senior chose to share) is passed on exactly as it was written.
+    """
+
+    user_id: int
+    text: str
+    quote: str = ""
+
+
+@dataclass(frozen=True)
 class Response:
     """Everything one input produces: the messages, and a notice for a pressed button."""
 
@@ -56,9 +69,14 @@ class Response:
     """The pressed button was expired or forged; `notice` says so and nothing else is sent."""
     language: str | None = None
     """The script to answer in, when the input changed it (/settings); else the user's."""
+    notify: tuple[Outgoing, ...] = ()
+    """Messages to other people (family members); each is localized for its recipient."""
 
     def map_text(self, convert: Callable[[str], str]) -> Response:
-        """The same response with `convert` applied to every text, label and notice."""
+        """The same response with `convert` applied to every text, label and notice.
+
+        `notify` is left alone: its recipients may read the other script.
+        """
         replies = tuple(
             replace(
                 r,
@@ -81,9 +99,17 @@ def say(*replies: Reply, notice: str | None = None) -> Response:
     return Response(replies=replies, notice=notice)
 
 
-def text(body: str, *, buttons: Rows = (), keyboard: KeyRows | None = None) -> Response:
-    """A response of one message."""
-    return Response(replies=(Reply(body, buttons=buttons, keyboard=keyboard),))
+def text(
+    body: str,
+    *,
+    buttons: Rows = (),
+    keyboard: KeyRows | None = None,
+    edit: bool = False,
+    notify: tuple[Outgoing, ...] = (),
+) -> Response:
+    """A response of one message (replacing the pressed one when `edit`)."""
+    reply = Reply(body, buttons=buttons, keyboard=keyboard, edit=edit)
+    return Response(replies=(reply,), notify=notify)
 
 
 def length(body: str) -> int:

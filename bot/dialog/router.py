@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from zoneinfo import ZoneInfo
 
+from bot.alerts.quiet import QuietHours
 from bot.check.engine import Checker
 from bot.content.loader import Content
-from bot.dialog import account, callbacks, check, guide, menu, quiz, subscribe, unsupported
+from bot.dialog import (
+    account,
+    admin,
+    callbacks,
+    check,
+    family,
+    guide,
+    menu,
+    quiz,
+    subscribe,
+    unsupported,
+)
 from bot.dialog.context import Services, Turn
-from bot.dialog.lang import localize
-from bot.dialog.replies import Response
+from bot.dialog.lang import convert, localize
+from bot.dialog.replies import Outgoing, Response
 from bot.storage import LANGUAGES, Language, Storage
 from bot.texts import EXPIRED
 
@@ -29,6 +43,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("guide", "三不口诀和防骗卡片"),
     ("sos", "求助电话，钱已转出怎么办"),
     ("subscribe", "订阅防骗提醒"),
+    ("unsubscribe", "退订防骗提醒"),
+    ("family", "家人守护：连上子女"),
+    ("link", "家属：用老人的邀请码连上"),
     ("settings", "简体字 / 繁體字"),
     ("forget", "删除我的全部资料"),
     ("help", "我能做什么"),
@@ -42,8 +59,18 @@ _COMMAND_FLOWS: dict[str, Flow] = {
     "guide": guide.show,
     "sos": menu.sos,
     "subscribe": subscribe.subscribe,
+    "unsubscribe": subscribe.unsubscribe,
+    "family": family.family,
+    "link": family.link,
     "settings": account.settings,
     "forget": account.forget_ask,
+}
+
+#: Commands only admins have; they are not in the command menu, and to anyone else they
+#: answer exactly like an unknown command.
+_ADMIN_FLOWS: dict[str, Flow] = {
+    "broadcast": admin.broadcast,
+    "outbox": admin.outbox,
 }
 
 
@@ -57,10 +84,29 @@ class Dialog:
         *,
         default_language: str = "zh-Hans",
         clock: Callable[[], float] = time.time,
+        admin_ids: frozenset[int] = frozenset(),
+        timezone: str = "Asia/Shanghai",
+        quiet_hours: str = "21:00-08:00",
+        on_enqueued: Callable[[], None] | None = None,
     ) -> None:
         language: Language = "zh-Hant" if default_language == "zh-Hant" else "zh-Hans"
-        self.services = Services(content, Checker.from_content(content), storage, language)
+        services = Services(
+            content,
+            Checker.from_content(content),
+            storage,
+            language,
+            admin_ids=frozenset(admin_ids),
+            quiet=QuietHours.from_setting(quiet_hours, ZoneInfo(timezone)),
+            clock=clock,
+        )
+        if on_enqueued is not None:
+            services = replace(services, on_enqueued=on_enqueued)
+        self.services = services
         self._clock = clock
+
+    def on_enqueued(self, callback: Callable[[], None]) -> None:
+        """Call `callback` whenever a flow wrote outbox rows (the sender wakes up)."""
+        self.services = replace(self.services, on_enqueued=callback)
 
     @property
     def content(self) -> Content:
@@ -75,28 +121,53 @@ class Dialog:
             return self.services.default_language
         return user.language if user else self.services.default_language
 
-    def _turn(self, user_id: int, private: bool) -> Turn:
+    def _turn(self, user_id: int, private: bool, name: str | None = None, args: str = "") -> Turn:
         user = self.services.storage.touch_user(
             user_id, self.services.default_language, int(self._clock())
         )
-        return Turn(self.services, user, private)
+        return Turn(self.services, user, private, name=name, args=args)
 
-    @staticmethod
-    def _finish(turn: Turn, response: Response) -> Response:
+    def _finish(self, turn: Turn, response: Response) -> Response:
         language = response.language if response.language in LANGUAGES else turn.user.language
-        return localize(response, language)
+        localized = localize(response, language)
+        if not response.notify:
+            return localized
+        # Each family member reads their own script; a shared message is passed on as written.
+        notify = tuple(
+            Outgoing(o.user_id, self._in_script_of(o.user_id, o.text), o.quote)
+            for o in response.notify
+        )
+        return replace(localized, notify=notify)
 
-    def command(self, user_id: int, name: str, *, private: bool = True) -> Response:
-        """Answer a command such as `start` (without the slash)."""
-        turn = self._turn(user_id, private)
-        flow = _COMMAND_FLOWS.get(name.lower(), menu.unknown_command)
+    def _in_script_of(self, user_id: int, body: str) -> str:
+        return convert(body, self.language_of(user_id))
+
+    def command(
+        self,
+        user_id: int,
+        name: str,
+        *,
+        private: bool = True,
+        args: str = "",
+        display_name: str | None = None,
+    ) -> Response:
+        """Answer a command such as `start` (without the slash); `args` is what followed it."""
+        turn = self._turn(user_id, private, display_name, args)
+        key = name.lower()
+        flow = _COMMAND_FLOWS.get(key) or _ADMIN_FLOWS.get(key) or menu.unknown_command
         return self._finish(turn, flow(turn))
 
     def text(
-        self, user_id: int, message: str, *, private: bool = True, edited: bool = False
+        self,
+        user_id: int,
+        message: str,
+        *,
+        private: bool = True,
+        edited: bool = False,
+        display_name: str | None = None,
     ) -> Response:
         """Answer a text: a menu button's label opens that flow; anything else is checked."""
-        turn = self._turn(user_id, private)
+        turn = self._turn(user_id, private, display_name)
         intent = None if edited else menu.intent_of(message)
         if intent is not None:
             response = _COMMAND_FLOWS[intent](turn)
@@ -109,9 +180,16 @@ class Dialog:
         turn = self._turn(user_id, private)
         return self._finish(turn, unsupported.unsupported(turn, kind))
 
-    def press(self, user_id: int, data: str | None, *, private: bool = True) -> Response:
+    def press(
+        self,
+        user_id: int,
+        data: str | None,
+        *,
+        private: bool = True,
+        display_name: str | None = None,
+    ) -> Response:
         """Answer a button press; stale or forged data gets `EXPIRED` and never raises."""
-        turn = self._turn(user_id, private)
+        turn = self._turn(user_id, private, display_name)
         try:
             pressed = callbacks.parse(data)
         except callbacks.BadCallback:
@@ -141,4 +219,22 @@ def _dispatch(turn: Turn, pressed: callbacks.Callback) -> Response:
         return account.forget_answer(turn, args[0] == "yes")
     if kind == "sos":
         return menu.sos(turn)
+    if kind == "sb":
+        return subscribe.choose_role(turn, args[0])
+    if kind == "sr":
+        return subscribe.choose_region(turn, args[0])
+    if kind == "us":
+        return subscribe.unsubscribe(turn, edit=True)
+    if kind == "fam":
+        return family.family(turn)
+    if kind == "fc":
+        return family.new_code(turn)
+    if kind == "fu":
+        return family.unlink(turn, pressed.int_arg(0))
+    if kind == "fs":
+        return family.share(turn, args[0])
+    if kind == "cb":
+        return family.call_back(turn)
+    if kind == "bc":
+        return admin.confirm(turn, pressed.int_arg(0), args[1] == "yes")
     return Response(notice=EXPIRED, stale=True)

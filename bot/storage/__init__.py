@@ -1,14 +1,20 @@
-"""Where the bot keeps users, their language and their quiz progress (never checked texts)."""
+"""Where the bot keeps users, quiz progress, subscriptions, family links and the alert
+outbox (never checked texts)."""
 
 from __future__ import annotations
 
 from bot.storage.base import (
     LANGUAGES,
+    Broadcast,
+    FamilyLink,
     Language,
+    LinkCode,
     Mistake,
     QuizProgress,
+    Role,
     Storage,
     StorageError,
+    Subscription,
     User,
 )
 
@@ -22,11 +28,16 @@ def open_storage(database_url: str) -> Storage:
 
 __all__ = [
     "LANGUAGES",
+    "Broadcast",
+    "FamilyLink",
     "Language",
+    "LinkCode",
     "Mistake",
     "QuizProgress",
+    "Role",
     "Storage",
     "StorageError",
+    "Subscription",
     "User",
     "open_storage",
 ]

@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 from bot.storage.base import LANGUAGES, Language, Mistake, QuizProgress, StorageError, User
+from bot.storage.sqlite_alerts import AlertTables
+from bot.storage.sqlite_family import FamilyTables
 
 #: Each entry moves the schema one version up. Never edit a shipped entry; append a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -35,11 +37,73 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (user_id, quiz_id)
     );
     """,
+    # 2: alert subscriptions, the delivery outbox, family links and codes, admin broadcasts
+    """
+    CREATE TABLE subscriptions (
+        user_id  INTEGER PRIMARY KEY,
+        role     TEXT    NOT NULL CHECK (role IN ('senior', 'family')),
+        region   TEXT,
+        active   INTEGER NOT NULL DEFAULT 1,  -- 0 once the person blocked the bot
+        created  INTEGER NOT NULL,
+        updated  INTEGER NOT NULL
+    );
+    CREATE TABLE outbox (
+        id          INTEGER PRIMARY KEY,
+        key         TEXT    NOT NULL,  -- a:<alert>:<occurrence> or b:<broadcast>
+        user_id     INTEGER NOT NULL,  -- the private chat
+        text        TEXT    NOT NULL,
+        not_before  REAL    NOT NULL,  -- Unix time; quiet hours and retries move it
+        status      TEXT    NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'sent', 'failed', 'dropped')),
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        reason      TEXT,
+        created     REAL    NOT NULL,
+        done        REAL,
+        UNIQUE (key, user_id)  -- planning an occurrence twice adds nothing
+    );
+    CREATE INDEX outbox_pending ON outbox (not_before, id) WHERE status = 'pending';
+    CREATE INDEX outbox_user ON outbox (user_id);
+    CREATE TABLE family_links (
+        user_id      INTEGER NOT NULL,  -- the senior
+        family_id    INTEGER NOT NULL,
+        senior_name  TEXT,
+        family_name  TEXT,
+        created      INTEGER NOT NULL,
+        PRIMARY KEY (user_id, family_id)
+    );
+    CREATE INDEX family_links_family ON family_links (family_id);
+    CREATE TABLE link_codes (
+        code_hash  TEXT    PRIMARY KEY,  -- SHA-256 of the code; the code itself is not kept
+        user_id    INTEGER NOT NULL,     -- the senior
+        name       TEXT,
+        expires    INTEGER NOT NULL
+    );
+    CREATE INDEX link_codes_user ON link_codes (user_id);
+    CREATE TABLE link_failures (
+        user_id  INTEGER NOT NULL,
+        at       INTEGER NOT NULL
+    );
+    CREATE INDEX link_failures_user ON link_failures (user_id, at);
+    CREATE TABLE broadcasts (
+        id       INTEGER PRIMARY KEY,
+        user_id  INTEGER NOT NULL,  -- the admin who wrote it
+        text     TEXT    NOT NULL,
+        status   TEXT    NOT NULL DEFAULT 'draft'
+                 CHECK (status IN ('draft', 'queued', 'cancelled')),
+        created  INTEGER NOT NULL
+    );
+    """,
 )
 
 #: What `/forget` runs, child tables first. Every table holding a user's data must be here
 #: (a test checks that every table in the schema is covered).
 FORGET_STATEMENTS: tuple[str, ...] = (
+    "DELETE FROM outbox WHERE user_id = ?1",
+    "DELETE FROM subscriptions WHERE user_id = ?1",
+    "DELETE FROM family_links WHERE user_id = ?1 OR family_id = ?1",
+    "DELETE FROM link_codes WHERE user_id = ?1",
+    "DELETE FROM link_failures WHERE user_id = ?1",
+    "DELETE FROM broadcasts WHERE user_id = ?1",
     "DELETE FROM quiz_progress WHERE user_id = ?",
     "DELETE FROM users WHERE id = ?",
 )
@@ -60,8 +124,12 @@ def sqlite_path(database_url: str) -> str:
     return path
 
 
-class SqliteStorage:
-    """The storage interface on one SQLite connection (used from one thread, the event loop)."""
+class SqliteStorage(AlertTables, FamilyTables):
+    """The storage interface on one SQLite connection (used from one thread, the event loop).
+
+    Subscriptions and the outbox live in `sqlite_alerts.py`, family links and broadcasts in
+    `sqlite_family.py`; the schema (all migrations) stays here, in one list.
+    """
 
     def __init__(self, path: str) -> None:
         if path != ":memory:":

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Chat, Message, MessageEntity, Update
+from telegram import Bot, Chat, Message, MessageEntity, Update
 from telegram.constants import ChatType
-from telegram.error import Forbidden, RetryAfter
+from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.dialog.lang import convert
-from bot.dialog.replies import Response
+from bot.dialog.replies import Response, fit
 from bot.dialog.router import Dialog
 from bot.texts import SOMETHING_WRONG
 from bot.tg.locks import KeyedLocks
@@ -59,6 +59,30 @@ def media_kind(message: Message) -> str | None:
 
 def _private(chat: Chat | None) -> bool:
     return chat is None or chat.type == ChatType.PRIVATE
+
+
+def command_parts(text: str) -> tuple[str, str]:
+    """("/link@sanbu_bot  AB12", ...) -> ("link", "AB12"): the name and what follows it."""
+    parts = text.strip().split(None, 1)
+    first = parts[0] if parts else ""
+    rest = parts[1].strip() if len(parts) > 1 else ""
+    return first.lstrip("/").split("@", 1)[0], rest
+
+
+async def notify(bot: Bot, response: Response) -> None:
+    """Send the response's messages to other people (family members), one by one.
+
+    They are best effort: someone who blocked the bot, or a failure, must not spoil the
+    answer to the person who wrote; failures are logged without the text.
+    """
+    for outgoing in response.notify:
+        body = fit(f"{outgoing.text}\n\n{outgoing.quote}" if outgoing.quote else outgoing.text)
+        try:
+            await bot.send_message(outgoing.user_id, body)
+        except Forbidden:
+            log.info("a family member has blocked the bot; notice not delivered")
+        except TelegramError as exc:
+            log.warning("family notice not delivered: %s", mask(repr(exc)))
 
 
 def addressed_text(message: Message, bot_id: int, username: str | None) -> str | None:
@@ -113,15 +137,22 @@ class Handlers:
             private=private,
             reply_to=None if private else message.message_id,
         )
+        await notify(context.bot, response)
 
     async def command(self, update: Update, context: Context) -> None:
         """/start, /quiz and the rest (PTB has checked a group command is addressed to us)."""
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or not message.text:
             return
-        name = message.text.split(maxsplit=1)[0].lstrip("/").split("@", 1)[0]
+        name, args = command_parts(message.text)
         async with self.locks.hold(user.id):
-            response = self.dialog.command(user.id, name, private=_private(message.chat))
+            response = self.dialog.command(
+                user.id,
+                name,
+                private=_private(message.chat),
+                args=args,
+                display_name=user.first_name,
+            )
             await self._answer(update, context, response)
 
     async def unknown_command(self, update: Update, context: Context) -> None:
@@ -134,8 +165,15 @@ class Handlers:
             target = first.partition("@")[2].lower()
             if not context.bot.username or target != context.bot.username.lower():
                 return
+        name, args = command_parts(message.text)
         async with self.locks.hold(user.id):
-            response = self.dialog.command(user.id, first.lstrip("/").split("@", 1)[0])
+            response = self.dialog.command(
+                user.id,
+                name,
+                private=_private(message.chat),
+                args=args,
+                display_name=user.first_name,
+            )
             await self._answer(update, context, response)
 
     async def text(self, update: Update, context: Context) -> None:
@@ -153,7 +191,11 @@ class Handlers:
         edited = update.edited_message is not None
         async with self.locks.hold(user.id):
             response = self.dialog.text(
-                user.id, body, private=_private(message.chat), edited=edited
+                user.id,
+                body,
+                private=_private(message.chat),
+                edited=edited,
+                display_name=user.first_name,
             )
             await self._answer(update, context, response)
 
@@ -187,7 +229,9 @@ class Handlers:
         private = _private(pressed.chat if pressed is not None else None)
         async with self.locks.hold(user.id):
             try:
-                response = self.dialog.press(user.id, query.data, private=private)
+                response = self.dialog.press(
+                    user.id, query.data, private=private, display_name=user.first_name
+                )
             except Exception:
                 language = self.dialog.language_of(user.id)
                 await query.answer(convert(PRESS_FAILED, language), show_alert=True)
@@ -198,6 +242,7 @@ class Handlers:
             await deliver(
                 context.bot, pressed.chat.id, response.replies, private=private, pressed=pressed
             )
+            await notify(context.bot, response)
 
     async def error(self, update: object, context: Context) -> None:
         """Log the error (masked, without the message text) and tell the user."""

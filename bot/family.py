@@ -1,0 +1,126 @@
+"""The family link's rules, without any channel: one-time codes, the try limit, and the
+short-lived memory of a checked text the senior may choose to send to the family.
+
+- A code is 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S,
+  8/B), drawn with `secrets`: 26^8 ≈ 2·10^11 codes. It is valid for 10 minutes, works once,
+  and only its SHA-256 is stored.
+- A user may get a code wrong at most 5 times per hour; then /link refuses even a right
+  code until the hour is over, so guessing is hopeless.
+- The text a senior checked is never stored: for the 发给家人 button it is kept in memory
+  only (`ShareBox`), for 10 minutes, and only when the senior has family to send it to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
+
+ALPHABET = "ACDEFGHJKMNPQRTUVWXY346789"
+CODE_LENGTH = 8
+CODE_TTL = 10 * 60
+MAX_WRONG_TRIES = 5
+TRY_WINDOW = 60 * 60
+#: A senior may have this many family members linked.
+MAX_LINKS = 10
+#: How long a checked text waits in memory for the 发给家人 button.
+SHARE_TTL = 10 * 60
+#: At most this many texts are held at once (the oldest go first).
+SHARE_CAPACITY = 2_000
+#: "请家人给我回电话" notifies the family at most once in this many seconds.
+CALLBACK_INTERVAL = 5 * 60
+
+
+def new_code() -> str:
+    """A fresh one-time code, e.g. ``K7P4QX9M``."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def display_code(code: str) -> str:
+    """The code as shown to people, in two easy halves: ``K7P4-QX9M``."""
+    half = CODE_LENGTH // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+def normalize_code(typed: str) -> str | None:
+    """The code in what someone typed (any case, spaces, dashes, full-width), or None when
+    it cannot be a code at all (wrong length or letters outside the alphabet)."""
+    cleaned = unicodedata.normalize("NFKC", typed).upper()
+    cleaned = "".join(ch for ch in cleaned if ch.isalnum())
+    if len(cleaned) != CODE_LENGTH or any(ch not in ALPHABET for ch in cleaned):
+        return None
+    return cleaned
+
+
+def code_hash(code: str) -> str:
+    """What is stored instead of the code."""
+    return hashlib.sha256(f"sanbu-family-code:{code}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Shared:
+    senior_id: int
+    text: str
+    expires: float
+
+
+class ShareBox:
+    """Checked texts waiting, in memory only, for the senior to tap 发给家人."""
+
+    def __init__(self, ttl: float = SHARE_TTL, capacity: int = SHARE_CAPACITY) -> None:
+        self.ttl = ttl
+        self.capacity = capacity
+        self._items: OrderedDict[str, _Shared] = OrderedDict()
+
+    def put(self, senior_id: int, text: str, now: float) -> str:
+        """Keep `text` for a while; returns the token for the button's callback data."""
+        self._expire(now)
+        while len(self._items) >= self.capacity:
+            self._items.popitem(last=False)
+        token = secrets.token_urlsafe(9)
+        self._items[token] = _Shared(senior_id, text, now + self.ttl)
+        return token
+
+    def take(self, token: str, senior_id: int, now: float) -> str | None:
+        """The text, once, if the token is the senior's and has not expired."""
+        self._expire(now)
+        item = self._items.get(token)
+        if item is None or item.senior_id != senior_id:
+            return None
+        del self._items[token]
+        return item.text
+
+    def forget(self, senior_id: int) -> None:
+        """Drop every text of this senior (/forget)."""
+        for token in [t for t, item in self._items.items() if item.senior_id == senior_id]:
+            del self._items[token]
+
+    def _expire(self, now: float) -> None:
+        while self._items:
+            token, item = next(iter(self._items.items()))
+            if item.expires > now:
+                break
+            del self._items[token]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class Throttle:
+    """At most one event per key per `interval` seconds (in memory)."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._last: dict[int, float] = {}
+
+    def allow(self, key: int, now: float) -> bool:
+        """True, and remember it, when the key may act now."""
+        last = self._last.get(key)
+        if last is not None and now - last < self.interval:
+            return False
+        if len(self._last) > 10_000:
+            self._last = {k: t for k, t in self._last.items() if now - t < self.interval}
+        self._last[key] = now
+        return True
