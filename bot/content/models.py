@@ -253,12 +253,16 @@ class Alert(Strict):
     def _cron(cls, value: str | None) -> str | None:
         if value is None:
             return value
-        from apscheduler.triggers.cron import CronTrigger
+        # The planner's own parser, so validation and sending read weekdays the same
+        # (crontab: 1 = Monday, 0 or 7 = Sunday). Imported here: the planner imports models.
+        from zoneinfo import ZoneInfo
+
+        from bot.alerts.planner import cron_trigger
 
         if len(value.split()) != 5:
             raise ValueError(f"schedule 要写 5 段：分 时 日 月 星期（现在是 {value!r}）")
         try:
-            CronTrigger.from_crontab(value)
+            cron_trigger(value, ZoneInfo("UTC"))
         except ValueError as exc:
             raise ValueError(f"schedule 写得不对 {value!r}：{exc}") from None
         return value
