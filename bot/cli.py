@@ -1,4 +1,4 @@
-"""The command line: `python -m bot {run,console,check,validate}`."""
+"""The command line: `python -m bot {run,console,check,validate,stats}`."""
 
 from __future__ import annotations
 
@@ -82,6 +82,35 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+    from zoneinfo import ZoneInfo
+
+    from bot.stats.counters import collect
+    from bot.stats.figures import figures_csv, figures_text
+    from bot.storage import StorageError, open_storage
+
+    try:
+        storage = open_storage(settings.database_url)
+    except StorageError as exc:
+        print(f"数据库打不开 (storage error): {exc}", file=sys.stderr)
+        return 2
+    try:
+        figures = collect(storage, time.time(), ZoneInfo(settings.timezone))
+    finally:
+        storage.close()
+    if args.csv:
+        sys.stdout.write(figures_csv(figures))
+    else:
+        print(figures_text(figures))
+    if args.png:
+        from bot.stats.chart import figures_png
+
+        Path(args.png).write_bytes(figures_png(figures))
+        print(f"图表已保存 (chart saved): {args.png}", file=sys.stderr)
+    return 0
+
+
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import run_console
 
@@ -113,6 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check content files; exit 1 on any problem")
     validate.add_argument("paths", nargs="*", help="files or folders (default: all shipped)")
     validate.set_defaults(func=cmd_validate)
+    stats = sub.add_parser("stats", help="campaign figures for the last 7 and 30 days")
+    stats.add_argument("--csv", action="store_true", help="write the table as CSV")
+    stats.add_argument("--png", metavar="FILE", help="also save the chart as a PNG file")
+    stats.set_defaults(func=cmd_stats)
     return parser
 
 

@@ -8,9 +8,11 @@ Telegram sends their words); commands are typed as on Telegram (/quiz, /settings
 from __future__ import annotations
 
 import sys
+import tempfile
 from typing import TextIO
 
-from bot.content.loader import ContentError, load_content
+from bot.content.live import LiveContent
+from bot.content.loader import ContentError
 from bot.dialog.lang import convert
 from bot.dialog.replies import Button, Response
 from bot.dialog.router import COMMANDS, Dialog
@@ -42,6 +44,8 @@ class Console:
             return
         self.choices = []
         for reply in response.replies:
+            if reply.photo is not None:
+                self.print(f"\n〔图片已保存：{save_photo(reply.photo)}〕")
             self.print("\n" + reply.text)
             for row in reply.buttons:
                 for button in row:
@@ -67,6 +71,13 @@ class Console:
         print(text, file=self.out)
 
 
+def save_photo(png: bytes) -> str:
+    """Write a picture the bot sent to a temporary file; returns its path."""
+    with tempfile.NamedTemporaryFile(prefix="sanbu-", suffix=".png", delete=False) as f:
+        f.write(png)
+    return f.name
+
+
 def run_console(
     settings: Settings, *, stdin: TextIO | None = None, stdout: TextIO | None = None
 ) -> int:
@@ -74,7 +85,7 @@ def run_console(
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
     try:
-        content = load_content(settings.content_dir)
+        content = LiveContent(settings.content_dir)  # /reload works here too
     except ContentError as exc:
         print("内容文件有错误，请先修正 (content has errors):", file=sys.stderr)
         print(exc, file=sys.stderr)

@@ -24,11 +24,13 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.alerts.sender import MAX_IN_FLIGHT
-from bot.content.loader import Content, ContentError, load_content
+from bot.content.live import LiveContent
+from bot.content.loader import Content, ContentError
 from bot.dialog.router import COMMANDS, Dialog
 from bot.settings import Settings
 from bot.storage import Storage, StorageError, open_storage
 from bot.tg.alerts import ALERTS_KEY, AlertService
+from bot.tg.content_watch import WATCH_KEY, ContentWatcher
 from bot.tg.handlers import Handlers
 from bot.tg.logsafe import configure_logging
 
@@ -54,9 +56,13 @@ def file_url(base_url: str) -> str:
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Once, before polling starts: fill Telegram's command menu, start the alerts."""
+    """Once, before polling starts: fill Telegram's command menu, start the alerts and, when
+    the content comes from files, the watcher that reloads it."""
     await application.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
     await alerts_of(application).start(application)
+    watcher = watcher_of(application)
+    if watcher is not None:
+        watcher.start(application)
 
 
 async def _post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -69,6 +75,13 @@ def alerts_of(application: Application[Any, Any, Any, Any, Any, Any]) -> AlertSe
     service = application.bot_data[ALERTS_KEY]
     assert isinstance(service, AlertService)
     return service
+
+
+def watcher_of(application: Application[Any, Any, Any, Any, Any, Any]) -> ContentWatcher | None:
+    """The content watcher, or None when the content is fixed (not read from files)."""
+    watcher = application.bot_data.get(WATCH_KEY)
+    assert watcher is None or isinstance(watcher, ContentWatcher)
+    return watcher
 
 
 def _alert_bot(settings: Settings, request: BaseRequest | None) -> Bot:
@@ -107,7 +120,7 @@ def register_handlers(
 
 def build_application(
     settings: Settings,
-    content: Content,
+    content: Content | LiveContent,
     storage: Storage,
     *,
     request: BaseRequest | None = None,
@@ -121,6 +134,7 @@ def build_application(
     for benchmarks that measure the bot itself. Alerts go out through their own Bot on
     `alert_request` (default: `request` when given, else a new connection pool); the service
     starts with polling (post_init) and is reachable with `alerts_of(application)`.
+    With a `LiveContent`, admins can /reload and a watcher (`watcher_of`) reloads changed files.
     """
     builder: Any = ApplicationBuilder().token(settings.telegram_bot_token).concurrent_updates(True)
     if settings.telegram_api_base_url:
@@ -145,6 +159,8 @@ def build_application(
     )
     alert_bot = _alert_bot(settings, alert_request if alert_request is not None else request)
     application.bot_data[ALERTS_KEY] = AlertService(settings, dialog, storage, alert_bot)
+    if isinstance(content, LiveContent):
+        application.bot_data[WATCH_KEY] = ContentWatcher(dialog, settings.admin_ids)
     register_handlers(application, Handlers(dialog))
     return application
 
@@ -153,7 +169,7 @@ def run_polling(settings: Settings) -> int:
     """Serve Telegram by long polling until stopped (Ctrl-C / SIGTERM); returns the exit code."""
     configure_logging(settings.log_level)
     try:
-        content = load_content(settings.content_dir)
+        content = LiveContent(settings.content_dir)
     except ContentError as exc:
         print("内容文件有错误，请先修正 (content has errors):", file=sys.stderr)
         for problem in exc.problems:

@@ -9,6 +9,9 @@ and records what each chat sees.
 - `Person` is a user in a chat: sends texts, commands, stickers, photos..., presses buttons,
   and returns what appeared on their screen.
 
+Pictures the bot sends (sendPhoto, in-process only: uploads are read from the request's
+multipart files) must be images, with a caption of at most 1024 characters.
+
 Failures can be injected into sendMessage, per chat or per call: flood control (429 with
 `retry_after`), a blocked bot (403), server errors (5xx) and timeouts (with or without the
 message having reached Telegram first) — see `FakeTelegram.blocked`, `fail_chat`,
@@ -39,6 +42,10 @@ BOT_USERNAME = "sanbu_guard_bot"
 TOKEN = f"{BOT_ID}:TEST-token-for-the-fake-bot-api-000"
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+#: What an uploaded photo must start with (Telegram only takes images).
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 MAX_CALLBACK_BYTES = 64
 MAX_NOTICE = 200
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
@@ -114,6 +121,8 @@ class Shown:
     reply_to: int | None = None
     edits: int = 0
     raw: dict[str, Any] = field(default_factory=dict)
+    photo: bytes | None = field(default=None, repr=False)
+    """An uploaded picture (sendPhoto); `text` is then its caption."""
 
     @property
     def labels(self) -> list[str]:
@@ -274,8 +283,51 @@ class FakeTelegram:
         self.chats.setdefault(chat_id, []).append(shown)
         return raw
 
+    def _api_sendPhoto(self, params: dict[str, Any]) -> Any:
+        chat_id = self._chat_id(params)
+        photo = params.get("photo")
+        if isinstance(photo, bytes):
+            if not photo.startswith(IMAGE_SIGNATURES):
+                raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+            if len(photo) > MAX_PHOTO_BYTES:
+                raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        elif not isinstance(photo, str) or not photo:
+            raise ApiError(400, "Bad Request: there is no photo in the request")
+        caption = params.get("caption") or ""
+        if not isinstance(caption, str) or utf16_len(caption) > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        buttons, keyboard = self._markup(params.get("reply_markup"))
+        reply = params.get("reply_parameters") or {}
+        shown = Shown(
+            message_id=next(self._message_ids),
+            text=caption,
+            buttons=buttons,
+            keyboard=keyboard,
+            reply_to=reply.get("message_id") if isinstance(reply, dict) else None,
+            photo=photo if isinstance(photo, bytes) else None,
+        )
+        raw = self._message_json(chat_id, shown.message_id, caption, from_bot=True)
+        del raw["text"]
+        raw["photo"] = [
+            {
+                "file_id": f"photo{shown.message_id}",
+                "file_unique_id": f"p{shown.message_id}",
+                "width": 1000,
+                "height": 450,
+            }
+        ]
+        if caption:
+            raw["caption"] = caption
+        if buttons:
+            raw["reply_markup"] = params["reply_markup"]
+        shown.raw = raw
+        self.chats.setdefault(chat_id, []).append(shown)
+        return raw
+
     def _api_editMessageText(self, params: dict[str, Any]) -> Any:
         shown = self._own_message(params)
+        if "photo" in shown.raw:
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
         text = self._text(params)
         buttons, keyboard = self._markup(params.get("reply_markup"))
         if keyboard is not None:
@@ -441,6 +493,10 @@ class FakeTelegram:
         """The texts of every message the bot sent to the chat, oldest first."""
         return [m.text for m in self.screen(chat_id) if m.from_bot]
 
+    def photos_to(self, chat_id: int) -> list[Shown]:
+        """The pictures the bot sent to the chat (sendPhoto), oldest first."""
+        return [m for m in self.screen(chat_id) if m.from_bot and "photo" in m.raw]
+
     def send_times(self) -> dict[int, list[float]]:
         """When each sendMessage call (accepted or not) reached the fake, by chat."""
         with self._lock:
@@ -458,7 +514,14 @@ class FakeTelegram:
 
 
 def _decode_params(request_data: RequestData | None) -> dict[str, Any]:
-    return dict(request_data.parameters) if request_data is not None else {}
+    """The call's parameters, with uploaded files as their bytes (e.g. `photo`)."""
+    if request_data is None:
+        return {}
+    params: dict[str, Any] = dict(request_data.parameters)
+    for name, part in request_data.multipart_data.items():
+        content = part[1]
+        params[name] = content if isinstance(content, bytes) else content.read()
+    return params
 
 
 class FakeBotAPI(BaseRequest):

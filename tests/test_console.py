@@ -82,3 +82,20 @@ class TestConsole:
         assert result.returncode == 0
         assert "没有设置 TELEGRAM_BOT_TOKEN" in result.stderr
         assert "🆘 求助电话" in result.stdout
+
+
+class TestConsoleAdmin:
+    def test_an_admin_can_reload_and_see_the_figures(self, database_url: str) -> None:
+        """In the terminal (user 0 as admin) /reload works and /stats saves the chart."""
+        out = io.StringIO()
+        settings = make_settings(database_url, telegram_bot_token="", admin_ids=frozenset({0}))
+        stdin = io.StringIO("/reload\n/stats\n")
+        assert run_console(settings, stdin=stdin, stdout=out) == 0
+        text = out.getvalue()
+        assert "✅ 内容已重新加载：" in text
+        assert "📊 防骗数据" in text
+        saved = text.split("〔图片已保存：", 1)[1].split("〕", 1)[0]
+        try:
+            assert Path(saved).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+        finally:
+            os.unlink(saved)

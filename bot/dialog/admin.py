@@ -1,12 +1,16 @@
-"""Admin commands (settings.admin_ids): /broadcast with a preview and confirm / cancel, and
-/outbox, the sending figures. To anyone else they answer exactly like an unknown command.
+"""Admin commands (settings.admin_ids): /broadcast with a preview and confirm / cancel,
+/outbox (the sending figures), /reload (the content files) and /stats (the campaign figures,
+as text and a chart). To anyone else they answer exactly like an unknown command.
 """
 
 from __future__ import annotations
 
+from bot.content.live import LiveContent, ReloadResult, problems_text
 from bot.dialog import callbacks, menu
 from bot.dialog.context import Turn
-from bot.dialog.replies import Button, Reply, Response, text
+from bot.dialog.replies import Button, Reply, Response, fit, say, text
+from bot.stats.counters import collect
+from bot.stats.figures import WINDOWS, figures_text
 from bot.texts import EXPIRED
 
 #: Room is left below the admin's text for the unsubscribe line (Telegram's limit is 4096).
@@ -78,3 +82,49 @@ def outbox(turn: Turn) -> Response:
         f"已停止（退订或屏蔽）：{counts.get('dropped', 0)}\n"
         f"订阅人数：{turn.storage.count_subscribers()}"
     )
+
+
+def reload_report(source: LiveContent, result: ReloadResult, *, by_hand: bool) -> str:
+    """What the admins are told after a reload: what is served now, or every problem."""
+    if result.ok:
+        content = source.content
+        questions = sum(len(q.questions) for q in content.quizzes)
+        head = "✅ 内容已重新加载" if by_hand else "✅ 内容文件有改动，已更新"
+        return (
+            f"{head}：{len(content.quizzes)} 个测验（{questions} 道题）、"
+            f"{len(content.guidance.cards)} 张防骗卡片、{len(content.patterns)} 条防骗规则、"
+            f"{len(content.alerts)} 条提醒。"
+        )
+    body = problems_text(result.problems, root=source.root)
+    return fit(
+        "⚠️ 内容文件有错误，这次没有更新，机器人继续用原来的内容。请改正这些地方：\n\n"
+        f"{body}\n\n改好保存后会自动更新，也可以再发 /reload。"
+    )
+
+
+def reload(turn: Turn) -> Response:
+    """/reload: load every content file again; keep the last good content if any is wrong."""
+    if not turn.is_admin:
+        return menu.unknown_command(turn)
+    if not turn.private:
+        return text("请在和我的私聊里用 /reload。")
+    source = turn.services.source
+    if not isinstance(source, LiveContent):
+        return text("这个机器人的内容是固定的，不能重新加载。")
+    return text(reload_report(source, source.reload(), by_hand=True))
+
+
+#: The caption under the chart (Telegram allows 1024 characters).
+CHART_CAPTION = f"📈 查一查：按骗局类型和风险高低（近 {max(WINDOWS)} 天）"
+
+
+def stats(turn: Turn) -> Response:
+    """/stats: the campaign figures for the last 7 and 30 days, as text and as a chart."""
+    if not turn.is_admin:
+        return menu.unknown_command(turn)
+    if not turn.private:
+        return text("请在和我的私聊里用 /stats。")
+    from bot.stats.chart import figures_png  # matplotlib loads only when a chart is asked for
+
+    figures = collect(turn.storage, turn.now, turn.services.tz)
+    return say(Reply(figures_text(figures)), Reply(CHART_CAPTION, photo=figures_png(figures)))

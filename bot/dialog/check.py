@@ -1,6 +1,7 @@
 """The check: any text, caption or forwarded message is judged and answered at once.
 
-The text is passed to the checker and dropped: it is never stored or logged. When a senior
+The text is passed to the checker and dropped: it is never stored or logged (the figures
+count the verdict's risk and scam type only). When a senior
 with linked family meets a high-risk scam, the family is told the scam type and the time
 (not the text); the text is kept in memory for a few minutes only in case the senior taps
 发给家人.
@@ -12,6 +13,7 @@ from bot.check.engine import MAX_CHECK_CHARS
 from bot.dialog import callbacks, family, guide
 from bot.dialog.context import Turn
 from bot.dialog.replies import Button, Outgoing, Response, Rows, fit, text
+from bot.stats.counters import record_check
 from bot.texts import EDITED_NOTE, EMPTY_PROMPT, LONG_TEXT_NOTE, verdict_text
 
 
@@ -20,7 +22,8 @@ def check(turn: Turn, message: str, *, edited: bool = False) -> Response:
     if not message.strip():
         return text(EMPTY_PROMPT)
     content = turn.content
-    verdict = turn.services.checker.check(message)
+    verdict = turn.checker.check(message)
+    record_check(turn.storage, turn.day, verdict.risk, verdict.category)
     parts = [verdict_text(verdict, content.guidance)]
     if edited:
         parts.insert(0, EDITED_NOTE)

@@ -1,4 +1,8 @@
-"""What every flow gets: the loaded content, the checker, the storage, the clock, and the user."""
+"""What every flow gets: the content and checker served now, the storage, the clock, the user.
+
+The content can be reloaded while the bot runs; a `Turn` holds the content and checker it
+started with, so one reply never mixes old and new content.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.alerts.quiet import QuietHours
 from bot.check.engine import Checker
+from bot.content.live import ContentSource, Served
 from bot.content.loader import Content
 from bot.family import CALLBACK_INTERVAL, ShareBox, Throttle
 from bot.storage import Language, Storage, User
@@ -25,8 +30,8 @@ def _nothing() -> None:
 class Services:
     """Long-lived things the flows use; built once at start-up."""
 
-    content: Content
-    checker: Checker
+    source: ContentSource
+    """The content being served (swapped whole on /reload or a file change)."""
     storage: Storage
     default_language: Language = "zh-Hans"
     admin_ids: frozenset[int] = frozenset()
@@ -44,6 +49,16 @@ class Services:
         """The configured time zone."""
         return self.quiet.tz
 
+    @property
+    def content(self) -> Content:
+        """The content served now (a flow reads `Turn.content` instead)."""
+        return self.source.served.content
+
+    @property
+    def checker(self) -> Checker:
+        """The checker served now (a flow reads `Turn.checker` instead)."""
+        return self.source.served.checker
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -51,6 +66,8 @@ class Turn:
 
     services: Services
     user: User
+    served: Served
+    """The content and checker as they were when this input arrived."""
     private: bool = True
     name: str | None = None
     """The person's display name on the channel (Telegram first name), when known."""
@@ -68,14 +85,24 @@ class Turn:
         return f"{local.month}月{local.day}日 {local:%H:%M}"
 
     @property
+    def day(self) -> str:
+        """Today's local date, 2026-11-28 (the key of the daily counters)."""
+        return datetime.fromtimestamp(self.now, self.services.tz).date().isoformat()
+
+    @property
     def is_admin(self) -> bool:
         """Whether the user is one of the configured admins."""
         return self.user.id in self.services.admin_ids
 
     @property
     def content(self) -> Content:
-        """The content being served."""
-        return self.services.content
+        """The content this reply is made from."""
+        return self.served.content
+
+    @property
+    def checker(self) -> Checker:
+        """The checker built from that content."""
+        return self.served.checker
 
     @property
     def storage(self) -> Storage:

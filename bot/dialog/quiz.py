@@ -2,7 +2,8 @@
 
 Progress is saved after every answer, so a quiz resumes where it stopped, even after a
 restart. An answer is accepted only for the question the user is on: a second press of the
-same buttons (a double tap, or an old message) changes nothing.
+same buttons (a double tap, or an old message) changes nothing. The figures count a quiz
+started from its first question, and a quiz finished with its score.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from bot.content.models import ANSWER_LETTERS, Question, Quiz
 from bot.dialog import callbacks
 from bot.dialog.context import Turn
 from bot.dialog.replies import Button, Reply, Response, Rows, say, split
+from bot.stats.counters import record_quiz_finish, record_quiz_start
 from bot.storage import Mistake, QuizProgress
 from bot.texts import EXPIRED
 
@@ -102,7 +104,11 @@ def start(turn: Turn, quiz_id: str) -> Response:
     quiz = turn.content.quiz(quiz_id)
     if quiz is None:
         return _stale()
-    progress = _progress(turn, quiz)
+    progress = turn.storage.get_progress(turn.user.id, quiz.id)
+    if progress is None:  # saved at once, so that a second tap counts no second start
+        progress = QuizProgress(user_id=turn.user.id, quiz_id=quiz.id)
+        turn.storage.save_progress(progress)
+        record_quiz_start(turn.storage, turn.day, quiz.id)
     if progress.finished:
         return say(_result(quiz, progress))
     if progress.position >= len(quiz.questions):  # the quiz got shorter since
@@ -117,7 +123,11 @@ def again(turn: Turn, quiz_id: str) -> Response:
     quiz = turn.content.quiz(quiz_id)
     if quiz is None:
         return _stale()
-    turn.storage.save_progress(QuizProgress(user_id=turn.user.id, quiz_id=quiz.id))
+    fresh = QuizProgress(user_id=turn.user.id, quiz_id=quiz.id)
+    # A double tap on 再做一次 finds the fresh round already saved: one start, not two.
+    if turn.storage.get_progress(turn.user.id, quiz.id) != fresh:
+        record_quiz_start(turn.storage, turn.day, quiz.id)
+    turn.storage.save_progress(fresh)
     return say(question_reply(quiz, 0))
 
 
@@ -145,6 +155,8 @@ def answer(turn: Turn, quiz_id: str, index: int, option: int) -> Response:
         finished=done,
     )
     turn.storage.save_progress(progress)
+    if done:
+        record_quiz_finish(turn.storage, turn.day, quiz.id, progress.score, len(quiz.questions))
 
     verdict = (
         "✅ 答对了！"

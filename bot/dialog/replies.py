@@ -8,10 +8,12 @@ input produces, plus the short notice a pressed button gets (Telegram's callback
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 #: Telegram's limit on message text, in characters.
 MAX_TEXT = 4096
+#: Telegram's limit on a photo's caption, in characters.
+MAX_CAPTION = 1024
 #: What a message is cut to when it has to be shortened (room for the ending mark).
 CUT_MARK = "……"
 
@@ -34,12 +36,14 @@ class Reply:
 
     `edit` asks the channel to replace the message whose button was pressed (guide pages,
     an answered quiz question) instead of sending a new one; elsewhere it is sent as new.
+    With `photo` (PNG bytes) the message is that picture and `text` is its caption.
     """
 
     text: str
     buttons: Rows = ()
     keyboard: KeyRows | None = None
     edit: bool = False
+    photo: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.buttons and self.keyboard is not None:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.alerts.quiet import QuietHours
-from bot.check.engine import Checker
+from bot.content.live import ContentSource, FixedContent, LiveContent
 from bot.content.loader import Content
 from bot.dialog import (
     account,
@@ -71,15 +71,21 @@ _COMMAND_FLOWS: dict[str, Flow] = {
 _ADMIN_FLOWS: dict[str, Flow] = {
     "broadcast": admin.broadcast,
     "outbox": admin.outbox,
+    "reload": admin.reload,
+    "stats": admin.stats,
 }
 
 
 class Dialog:
-    """Everything the bot answers, for any channel."""
+    """Everything the bot answers, for any channel.
+
+    `content` is a `LiveContent` when the bot may reload its files (/reload, the file
+    watcher), or plain `Content` that never changes.
+    """
 
     def __init__(
         self,
-        content: Content,
+        content: Content | ContentSource,
         storage: Storage,
         *,
         default_language: str = "zh-Hans",
@@ -90,9 +96,9 @@ class Dialog:
         on_enqueued: Callable[[], None] | None = None,
     ) -> None:
         language: Language = "zh-Hant" if default_language == "zh-Hant" else "zh-Hans"
+        source = FixedContent(content) if isinstance(content, Content) else content
         services = Services(
-            content,
-            Checker.from_content(content),
+            source,
             storage,
             language,
             admin_ids=frozenset(admin_ids),
@@ -113,6 +119,16 @@ class Dialog:
         """The content being served."""
         return self.services.content
 
+    def watch_content(self) -> str | None:
+        """Reload when a content file changed on disk; the message for the admins, if any.
+
+        A broken state is reported once: until the files change again, this returns None.
+        """
+        source = self.services.source
+        if not isinstance(source, LiveContent) or not source.changed_on_disk():
+            return None
+        return admin.reload_report(source, source.reload(), by_hand=False)
+
     def language_of(self, user_id: int) -> Language:
         """The user's script, or the default; never raises (used when reporting errors)."""
         try:
@@ -125,7 +141,9 @@ class Dialog:
         user = self.services.storage.touch_user(
             user_id, self.services.default_language, int(self._clock())
         )
-        return Turn(self.services, user, private, name=name, args=args)
+        # The content is read once here: a reload cannot swap it in the middle of a reply.
+        served = self.services.source.served
+        return Turn(self.services, user, served, private, name=name, args=args)
 
     def _finish(self, turn: Turn, response: Response) -> Response:
         language = response.language if response.language in LANGUAGES else turn.user.language

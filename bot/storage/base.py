@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from bot.alerts.outbox import OutboxStore
+from bot.stats.counters import StatsStore
 
 Language = Literal["zh-Hans", "zh-Hant"]
 LANGUAGES: tuple[Language, ...] = ("zh-Hans", "zh-Hant")
@@ -96,9 +97,10 @@ class Broadcast:
     status: BroadcastStatus
 
 
-class Storage(OutboxStore, Protocol):
+class Storage(OutboxStore, StatsStore, Protocol):
     """The small interface the dialog core needs (plus the alert outbox, for the planner and
-    the sender). Every call is short and synchronous."""
+    the sender, and the daily counters, for the figures). Every call is short and
+    synchronous."""
 
     def touch_user(self, user_id: int, default_language: Language, now: int) -> User:
         """The user, created with `default_language` if new; `last_seen` becomes `now`."""

@@ -1,8 +1,8 @@
 """SQLite storage (stdlib `sqlite3`, WAL): the default, for one small server.
 
 The schema is a list of numbered migrations, applied in order at start-up and recorded in
-`PRAGMA user_version`; the next feature (subscriptions, family links, a delivery outbox)
-appends a migration and adds its tables to `FORGET_STATEMENTS`.
+`PRAGMA user_version`; the next feature appends a migration and adds its tables to
+`FORGET_STATEMENTS` (or, when they hold no user id, to `COUNT_ONLY_TABLES`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.storage.base import LANGUAGES, Language, Mistake, QuizProgress, StorageError, User
 from bot.storage.sqlite_alerts import AlertTables
 from bot.storage.sqlite_family import FamilyTables
+from bot.storage.sqlite_stats import StatsTables
 
 #: Each entry moves the schema one version up. Never edit a shipped entry; append a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -93,6 +94,17 @@ MIGRATIONS: tuple[str, ...] = (
         created  INTEGER NOT NULL
     );
     """,
+    # 3: daily counters for the campaign figures (counts only: no user id, no text)
+    """
+    CREATE TABLE daily_counts (
+        day   TEXT    NOT NULL,  -- local date, YYYY-MM-DD
+        kind  TEXT    NOT NULL,  -- check, quiz_start, quiz_finish, quiz_score
+        key   TEXT    NOT NULL,  -- check: risk:category; quizzes: the quiz id
+        n     INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, kind, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX outbox_done ON outbox (done) WHERE status != 'pending';
+    """,
 )
 
 #: What `/forget` runs, child tables first. Every table holding a user's data must be here
@@ -107,6 +119,8 @@ FORGET_STATEMENTS: tuple[str, ...] = (
     "DELETE FROM quiz_progress WHERE user_id = ?",
     "DELETE FROM users WHERE id = ?",
 )
+#: Tables that hold no user id, only counts: /forget has nothing to delete in them.
+COUNT_ONLY_TABLES: tuple[str, ...] = ("daily_counts",)
 
 
 def sqlite_path(database_url: str) -> str:
@@ -124,11 +138,12 @@ def sqlite_path(database_url: str) -> str:
     return path
 
 
-class SqliteStorage(AlertTables, FamilyTables):
+class SqliteStorage(AlertTables, FamilyTables, StatsTables):
     """The storage interface on one SQLite connection (used from one thread, the event loop).
 
     Subscriptions and the outbox live in `sqlite_alerts.py`, family links and broadcasts in
-    `sqlite_family.py`; the schema (all migrations) stays here, in one list.
+    `sqlite_family.py`, the daily counters in `sqlite_stats.py`; the schema (all migrations)
+    stays here, in one list.
     """
 
     def __init__(self, path: str) -> None:

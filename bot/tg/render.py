@@ -14,7 +14,7 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
-from bot.dialog.replies import KeyRows, Reply, Rows, fit
+from bot.dialog.replies import MAX_CAPTION, MAX_TEXT, KeyRows, Reply, Rows, fit
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +47,15 @@ async def deliver(
     """Send the replies in order; an `edit` reply replaces `pressed` when it still can.
 
     In groups the big keyboard is left out (it would cover everyone's screen) and the first
-    reply quotes the message it answers.
+    reply quotes the message it answers. A reply with a photo is sent as a new picture with
+    its text as the caption.
     """
     for reply in replies:
-        body = fit(reply.text)
+        body = fit(reply.text, MAX_CAPTION if reply.photo is not None else MAX_TEXT)
         inline = inline_markup(reply.buttons)
-        can_edit = reply.edit and pressed is not None and pressed.is_accessible
+        can_edit = (
+            reply.edit and reply.photo is None and pressed is not None and pressed.is_accessible
+        )
         target = pressed.message_id if can_edit and pressed is not None else None
         if target is not None and await _edit(bot, chat_id, target, body, inline):
             continue
@@ -60,7 +63,12 @@ async def deliver(
         if reply.keyboard is not None and private:
             markup = keyboard_markup(reply.keyboard)
         quote = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
-        await bot.send_message(chat_id, body, reply_markup=markup, reply_parameters=quote)
+        if reply.photo is not None:
+            await bot.send_photo(
+                chat_id, reply.photo, caption=body, reply_markup=markup, reply_parameters=quote
+            )
+        else:
+            await bot.send_message(chat_id, body, reply_markup=markup, reply_parameters=quote)
         reply_to = None
 
 

@@ -1,0 +1,1 @@
+"""Campaign figures for police and community staff: counts only, never message text."""
