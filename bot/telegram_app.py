@@ -6,6 +6,7 @@ channel-agnostic core in `bot.dialog`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from typing import Any
@@ -63,6 +64,18 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     watcher = watcher_of(application)
     if watcher is not None:
         watcher.start(application)
+    # matplotlib takes most of a second to load and scan fonts; do it off the event loop now
+    # so an admin's first /stats does not hold up everyone's replies.
+    asyncio.get_running_loop().run_in_executor(None, _warm_chart)
+
+
+def _warm_chart() -> None:
+    try:
+        from bot.stats.chart import warm_up
+
+        warm_up()
+    except Exception:  # a missing font cache must not stop the bot; /stats will say
+        log.warning("could not prepare the chart library", exc_info=True)
 
 
 async def _post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

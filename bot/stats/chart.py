@@ -39,6 +39,14 @@ def cjk_font() -> str | None:
     return next((name for name in CJK_FONTS if name in available), None)
 
 
+def warm_up() -> None:
+    """Load matplotlib and find the fonts ahead of the first chart (run in a worker thread)."""
+    from matplotlib.figure import Figure
+
+    cjk_font()
+    Figure()
+
+
 def figures_png(fig: Figures) -> bytes:
     """Bar charts of checks by scam type and by risk level, for the longest window."""
     from matplotlib import rc_context
