@@ -12,15 +12,14 @@ from typing import Any, TextIO
 from bot.check.engine import Checker
 from bot.content.loader import Content, ContentError, load_content
 from bot.settings import Settings
+from bot.startup import report_content_error
 
 
 def _load(settings: Settings) -> Content | None:
     try:
         return load_content(settings.content_dir)
     except ContentError as exc:
-        print("内容文件有错误，请先修正 (content has errors):", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+        report_content_error(exc)
         return None
 
 
@@ -86,14 +85,12 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     import time
     from zoneinfo import ZoneInfo
 
+    from bot.startup import open_storage_or_report
     from bot.stats.counters import collect
     from bot.stats.figures import figures_csv, figures_text
-    from bot.storage import StorageError, open_storage
 
-    try:
-        storage = open_storage(settings.database_url)
-    except StorageError as exc:
-        print(f"数据库打不开 (storage error): {exc}", file=sys.stderr)
+    storage = open_storage_or_report(settings)
+    if storage is None:
         return 2
     try:
         figures = collect(storage, time.time(), ZoneInfo(settings.timezone))

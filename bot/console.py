@@ -11,13 +11,11 @@ import sys
 import tempfile
 from typing import TextIO
 
-from bot.content.live import LiveContent
-from bot.content.loader import ContentError
 from bot.dialog.lang import convert
 from bot.dialog.replies import Button, Response
 from bot.dialog.router import COMMANDS, Dialog
 from bot.settings import Settings
-from bot.storage import StorageError, open_storage
+from bot.startup import open_content, open_storage_or_report
 
 #: The terminal is one user; Telegram user ids are positive, so 0 never clashes.
 CONSOLE_USER_ID = 0
@@ -84,26 +82,14 @@ def run_console(
     """Chat in the terminal until EOF or 'exit'; returns the exit status."""
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
-    try:
-        content = LiveContent(settings.content_dir)  # /reload works here too
-    except ContentError as exc:
-        print("内容文件有错误，请先修正 (content has errors):", file=sys.stderr)
-        print(exc, file=sys.stderr)
+    content = open_content(settings)  # reloadable: /reload works here too
+    if content is None:
+        return 2
+    storage = open_storage_or_report(settings)
+    if storage is None:
         return 2
     try:
-        storage = open_storage(settings.database_url)
-    except StorageError as exc:
-        print(f"数据库打不开 (storage error): {exc}", file=sys.stderr)
-        return 2
-    try:
-        dialog = Dialog(
-            content,
-            storage,
-            default_language=settings.default_language,
-            admin_ids=settings.admin_ids,
-            timezone=settings.timezone,
-            quiet_hours=settings.quiet_hours,
-        )
+        dialog = Dialog.from_settings(content, storage, settings)
         console = Console(dialog, out)
         console.handle("/start")
         commands = " ".join(f"/{name}" for name, _ in COMMANDS)

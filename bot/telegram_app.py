@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from typing import Any
 
 from telegram import Bot, BotCommand, Update
@@ -26,10 +25,11 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.alerts.sender import MAX_IN_FLIGHT
 from bot.content.live import LiveContent
-from bot.content.loader import Content, ContentError
+from bot.content.loader import Content
 from bot.dialog.router import COMMANDS, Dialog
 from bot.settings import Settings
-from bot.storage import Storage, StorageError, open_storage
+from bot.startup import open_content, open_storage_or_report
+from bot.storage import Storage
 from bot.tg.alerts import ALERTS_KEY, AlertService
 from bot.tg.content_watch import WATCH_KEY, ContentWatcher
 from bot.tg.handlers import Handlers
@@ -162,14 +162,7 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     application = builder.post_init(_post_init).post_stop(_post_stop).build()
-    dialog = Dialog(
-        content,
-        storage,
-        default_language=settings.default_language,
-        admin_ids=settings.admin_ids,
-        timezone=settings.timezone,
-        quiet_hours=settings.quiet_hours,
-    )
+    dialog = Dialog.from_settings(content, storage, settings)
     alert_bot = _alert_bot(settings, alert_request if alert_request is not None else request)
     application.bot_data[ALERTS_KEY] = AlertService(settings, dialog, storage, alert_bot)
     if isinstance(content, LiveContent):
@@ -181,17 +174,11 @@ def build_application(
 def run_polling(settings: Settings) -> int:
     """Serve Telegram by long polling until stopped (Ctrl-C / SIGTERM); returns the exit code."""
     configure_logging(settings.log_level)
-    try:
-        content = LiveContent(settings.content_dir)
-    except ContentError as exc:
-        print("内容文件有错误，请先修正 (content has errors):", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+    content = open_content(settings)
+    if content is None:
         return 2
-    try:
-        storage = open_storage(settings.database_url)
-    except StorageError as exc:
-        print(f"数据库打不开 (storage error): {exc}", file=sys.stderr)
+    storage = open_storage_or_report(settings)
+    if storage is None:
         return 2
     try:
         application = build_application(settings, content, storage)

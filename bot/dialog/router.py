@@ -30,6 +30,7 @@ from bot.dialog import (
 from bot.dialog.context import Services, Turn
 from bot.dialog.lang import convert, localize
 from bot.dialog.replies import Outgoing, Response
+from bot.settings import Settings
 from bot.storage import LANGUAGES, Language, Storage
 from bot.texts import EXPIRED
 
@@ -82,6 +83,20 @@ class Dialog:
     `content` is a `LiveContent` when the bot may reload its files (/reload, the file
     watcher), or plain `Content` that never changes.
     """
+
+    @classmethod
+    def from_settings(
+        cls, content: Content | ContentSource, storage: Storage, settings: Settings
+    ) -> Dialog:
+        """The dialog as the bot and the terminal chat run it, configured from settings."""
+        return cls(
+            content,
+            storage,
+            default_language=settings.default_language,
+            admin_ids=settings.admin_ids,
+            timezone=settings.timezone,
+            quiet_hours=settings.quiet_hours,
+        )
 
     def __init__(
         self,
