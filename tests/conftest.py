@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from fake_bot_api import TOKEN, FakeBotAPI, FakeTelegram, Person
 from telegram.ext import Application
 
+from bot.content.live import ContentSource
 from bot.content.loader import Content, load_content
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import Storage, open_storage
@@ -59,16 +61,19 @@ class Harness:
         return Person(self.telegram, self.application, user_id, **kwargs)
 
 
-@pytest.fixture
-async def harness(content: Content, storage: Storage, database_url: str) -> AsyncIterator[Harness]:
-    """The bot, initialised (getMe done), with Telegram's rules enforced on every call.
+@asynccontextmanager
+async def running_bot(
+    settings: Settings, content: Content | ContentSource, storage: Storage
+) -> AsyncIterator[Harness]:
+    """The real Application on a fake Bot API, initialised (getMe done).
 
-    After the test, no call may have been rejected and every button press must be answered.
+    Telegram's rules are enforced on every call; afterwards no call may have been rejected
+    and every button press must have been answered.
     """
     telegram = FakeTelegram()
     api = FakeBotAPI(telegram)
     application = build_application(
-        make_settings(database_url), content, storage, request=api, get_updates_request=api
+        settings, content, storage, request=api, get_updates_request=api
     )
     await application.initialize()
     try:
@@ -77,3 +82,10 @@ async def harness(content: Content, storage: Storage, database_url: str) -> Asyn
         await application.shutdown()
     assert telegram.errors == [], f"Telegram rejected calls: {telegram.errors}"
     assert not telegram.pending_queries, "a button press was never answered"
+
+
+@pytest.fixture
+async def harness(content: Content, storage: Storage, database_url: str) -> AsyncIterator[Harness]:
+    """The bot with default settings (see `running_bot`)."""
+    async with running_bot(make_settings(database_url), content, storage) as h:
+        yield h

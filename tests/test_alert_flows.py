@@ -9,15 +9,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 from alert_helpers import FakeClock, at
-from conftest import Harness, make_settings
-from fake_bot_api import FakeBotAPI, FakeTelegram, Person
+from conftest import Harness, make_settings, running_bot
+from fake_bot_api import Person
 
 from bot import family as rules
 from bot.content.loader import Content
 from bot.content.models import Alert
 from bot.dialog.router import Dialog
 from bot.storage import Storage
-from bot.telegram_app import alerts_of, build_application
+from bot.telegram_app import alerts_of
 
 POLICE_SCAM = "我是公安局的，您的银行卡涉嫌洗钱，请把钱转到安全账户配合调查，不要告诉家人"
 ADMIN = 900
@@ -26,19 +26,9 @@ ADMIN = 900
 @pytest.fixture
 async def bot(content: Content, storage: Storage, database_url: str) -> AsyncIterator[Harness]:
     """The bot with one admin and no quiet hours (so texts do not depend on the hour)."""
-    telegram = FakeTelegram()
-    api = FakeBotAPI(telegram)
     settings = make_settings(database_url, admin_ids=frozenset({ADMIN}), quiet_hours="off")
-    application = build_application(
-        settings, content, storage, request=api, get_updates_request=api
-    )
-    await application.initialize()
-    try:
-        yield Harness(telegram, application, storage)
-    finally:
-        await application.shutdown()
-    assert telegram.errors == [], f"Telegram rejected calls: {telegram.errors}"
-    assert not telegram.pending_queries, "a button press was never answered"
+    async with running_bot(settings, content, storage) as h:
+        yield h
 
 
 def code_in(text: str) -> str:

@@ -9,14 +9,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest import Harness, make_settings
-from fake_bot_api import FakeBotAPI, FakeTelegram
+from conftest import Harness, make_settings, running_bot
 
 from bot.content.live import LiveContent
 from bot.dialog.router import Dialog
 from bot.settings import PROJECT_ROOT
 from bot.storage import Storage
-from bot.telegram_app import alerts_of, build_application, watcher_of
+from bot.telegram_app import alerts_of, watcher_of
 from bot.tg.content_watch import CONTENT_WATCH_SECONDS
 
 ADMIN = 900
@@ -37,21 +36,11 @@ def root(tmp_path: Path) -> Path:
 @pytest.fixture
 async def bot(root: Path, storage: Storage, database_url: str) -> AsyncIterator[Harness]:
     """The bot serving the files under `root`, with two admins."""
-    telegram = FakeTelegram()
-    api = FakeBotAPI(telegram)
     settings = make_settings(
         database_url, admin_ids=frozenset({ADMIN, OTHER_ADMIN}), quiet_hours="off"
     )
-    application = build_application(
-        settings, LiveContent(root), storage, request=api, get_updates_request=api
-    )
-    await application.initialize()
-    try:
-        yield Harness(telegram, application, storage)
-    finally:
-        await application.shutdown()
-    assert telegram.errors == [], f"Telegram rejected calls: {telegram.errors}"
-    assert not telegram.pending_queries, "a button press was never answered"
+    async with running_bot(settings, LiveContent(root), storage) as h:
+        yield h
 
 
 def edit(root: Path, old: str, new: str) -> None:

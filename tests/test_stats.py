@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from alert_helpers import SHANGHAI, FakeClock, at
-from conftest import Harness, make_settings
+from conftest import Harness, make_settings, running_bot
 from fake_bot_api import TOKEN, FakeBotAPI, FakeTelegram
 
 from bot.content.loader import Content
@@ -28,7 +28,6 @@ from bot.stats.counters import collect, record_check, record_quiz_finish, record
 from bot.stats.figures import figures_csv, figures_text
 from bot.storage import Storage, open_storage
 from bot.storage.sqlite import sqlite_path
-from bot.telegram_app import build_application
 
 PNG = b"\x89PNG\r\n\x1a\n"
 ADMIN = 900
@@ -174,19 +173,9 @@ class TestFigures:
 @pytest.fixture
 async def bot(content: Content, storage: Storage, database_url: str) -> AsyncIterator[Harness]:
     """The bot with one admin."""
-    telegram = FakeTelegram()
-    api = FakeBotAPI(telegram)
     settings = make_settings(database_url, admin_ids=frozenset({ADMIN}), quiet_hours="off")
-    application = build_application(
-        settings, content, storage, request=api, get_updates_request=api
-    )
-    await application.initialize()
-    try:
-        yield Harness(telegram, application, storage)
-    finally:
-        await application.shutdown()
-    assert telegram.errors == [], f"Telegram rejected calls: {telegram.errors}"
-    assert not telegram.pending_queries, "a button press was never answered"
+    async with running_bot(settings, content, storage) as h:
+        yield h
 
 
 class TestStatsCommand:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, Chat, Message, MessageEntity, Update
+from telegram import Bot, Chat, Message, MessageEntity, Update, User
 from telegram.constants import ChatType
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
@@ -144,6 +144,13 @@ class Handlers:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or not message.text:
             return
+        await self._run_command(update, context, message, user)
+
+    async def _run_command(
+        self, update: Update, context: Context, message: Message, user: User
+    ) -> None:
+        """Hand a command to the dialog (which answers unknown ones itself) and reply."""
+        assert message.text is not None
         name, args = command_parts(message.text)
         async with self.locks.hold(user.id):
             response = self.dialog.command(
@@ -165,16 +172,7 @@ class Handlers:
             target = first.partition("@")[2].lower()
             if not context.bot.username or target != context.bot.username.lower():
                 return
-        name, args = command_parts(message.text)
-        async with self.locks.hold(user.id):
-            response = self.dialog.command(
-                user.id,
-                name,
-                private=_private(message.chat),
-                args=args,
-                display_name=user.first_name,
-            )
-            await self._answer(update, context, response)
+        await self._run_command(update, context, message, user)
 
     async def text(self, update: Update, context: Context) -> None:
         """A text, caption or forwarded message: a menu button, or something to check.
