@@ -47,7 +47,21 @@ SCAMS = [
     ("您的ETC认证已失效，请点击链接重新认证，并输入收到的验证码。", "phishing_link_app"),
     ("阿姨，参加我们的免费健康讲座送鸡蛋，专家推荐的特效药能根治高血压糖尿病。", "health_products"),
     ("养老公寓床位预售，投资一个床位每年返利15%，到期还本，名额有限。", "elderly_care_investment"),
+    # a 客服 who says a student-era credit product must be closed is the 征信 scam
+    (
+        "京东客服：您的白条是学生时期开通的，不关闭会影响征信，需要配合注销。",
+        "credit_repair",
+    ),
     ("有人打电话说是公安局的，说我涉嫌洗钱，要我把存款转到一个安全账户。", "impersonate_police"),
+]
+
+#: Requests that give the scam away even with few story words: a link to log in to, a key
+#: to press, a code to read out. (Added when the first held-out set showed them missed.)
+BARE_REQUESTS = [
+    "【ETC服务】您的ETC卡已失效，请立即登录 etc-gx.top 办理认证，逾期停用。",
+    "您好，这里是社保中心，您的养老金待遇需要重新核定，请按9键转人工服务。",
+    "刚发给您的验证码，麻烦读给我听一下，我帮您把补贴领出来。",
+    "点赞一单3元，当天结，加我V详聊",
 ]
 
 #: Pasted and retold scams written for these tests before the check was tuned on them
@@ -218,6 +232,36 @@ HARD_NEGATIVES = [
     "小王，你托我从老家带的土特产到了，周末来拿吧。",
 ]
 
+#: Advice and news that retell a scam, often quoting its very words: the writer talks *about*
+#: the scam, to warn. Written after the first held-out set showed a quarter of such texts
+#: flagged; none of these is taken from that set.
+RETELLING = [
+    "妈，要是有人发短信说“您的社保卡异常，请点链接重新认证”，千万别点，直接打12333问。",
+    "群里转的提醒：电话里说“我是你领导，明天来我办公室”的，再让你转账，都是骗子。",
+    "社区公告：最近有人冒充燃气公司上门收“安全检查费”，请居民不要开门，发现后报警。",
+    "记者调查：所谓“刷单返现”兼职，先让人垫付，第三单就不返钱了，已有多人上当。",
+    "派出所提示：接到“孙子出车祸急需手术费”的电话，先打孩子爸妈电话核实，不要直接转账。",
+    "据报道，一名七旬老人在“保健讲座”上花三万元买了“神药”，子女发现后报警，警方已立案。",
+]
+
+#: Retellings the check still flags: the scam's own words outweigh one news marker. Kept
+#: here so that a change which fixes them shows up (strict xfail fails when they pass).
+RETELLING_STILL_FLAGGED = [
+    "本报讯 一名六旬男子轻信“内部消息、稳赚不赔”的荐股群，投入积蓄后平台无法提现，警方已立案。",
+]
+
+#: Scams that use quotation marks themselves: the quote rule must not hide them.
+QUOTING_SCAMS = [
+    (
+        "您好，我是“京东客服”，您开通的“百万保障”服务每月要扣费，不关闭会自动扣款，请下载会议软件共享屏幕，我教您关闭。",
+        "impersonate_customer_service",
+    ),
+    (
+        "我是市公安局的民警，你的身份证涉嫌一起“洗钱案”，请把钱转到“安全账户”配合调查，不要告诉家人。",
+        "impersonate_police",
+    ),
+]
+
 
 class TestScamsAreCaught:
     @pytest.mark.parametrize(("text", "category"), SCAMS)
@@ -228,6 +272,15 @@ class TestScamsAreCaught:
         assert verdict.category == category, verdict
         assert verdict.matched or verdict.reasons
         assert verdict.advice
+
+
+class TestBareRequests:
+    @pytest.mark.parametrize("text", BARE_REQUESTS)
+    def test_flagged(self, checker: Checker, text: str) -> None:
+        """A request that only scams make is enough to warn."""
+        verdict = checker.check(text)
+        assert verdict.flagged, verdict
+        assert verdict.reasons, verdict
 
 
 class TestRetold:
@@ -248,6 +301,34 @@ class TestHardNegatives:
         """Anti-fraud advice, news and ordinary notices are not scams."""
         verdict = checker.check(text)
         assert not verdict.flagged, verdict
+
+
+class TestRetelling:
+    @pytest.mark.parametrize("text", RETELLING)
+    def test_advice_and_news_that_quote_a_scam(self, checker: Checker, text: str) -> None:
+        """Advice and news that retell a scam, in quotes or not, are not warnings."""
+        verdict = checker.check(text)
+        assert not verdict.flagged, verdict
+        assert verdict.safe, verdict
+
+    @pytest.mark.xfail(strict=True, reason="one news marker does not outweigh strong scam words")
+    @pytest.mark.parametrize("text", RETELLING_STILL_FLAGGED)
+    def test_known_limit(self, checker: Checker, text: str) -> None:
+        """A news report full of the scam's own promises is still flagged (known limit)."""
+        assert not checker.check(text).flagged
+
+    @pytest.mark.parametrize(("text", "category"), QUOTING_SCAMS)
+    def test_scams_that_use_quotes_are_still_caught(
+        self, checker: Checker, text: str, category: str
+    ) -> None:
+        """Quotation marks alone never hide a scam: only advice or news are read this way."""
+        verdict = checker.check(text)
+        assert verdict.flagged and verdict.category == category, verdict
+
+    def test_the_quote_rule_says_why(self, checker: Checker) -> None:
+        """When the quoted words were set aside, the verdict says so."""
+        verdict = checker.check(RETELLING[0])
+        assert any("引号" in reason for reason in verdict.safe), verdict
 
 
 class TestVerdict:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.check.extract import BlocklistIndex, extract
-from bot.check.normalize import clean, normalize
+from bot.check.extract import BlocklistIndex, extract, mask_links
+from bot.check.normalize import clean, compact, normalize, unquote
 
 
 class TestNormalize:
@@ -25,6 +25,7 @@ class TestNormalize:
             ("加ＶＸ：abc123", "加微信abc123"),
             ("轉賬給我", "转账给我"),
             ("驗證碼告訴我", "验证码告诉我"),
+            ("先垫fu一单", "先垫付一单"),
         ],
     )
     def test_evasion_forms_normalise_to_plain_text(self, raw: str, expected: str) -> None:
@@ -35,8 +36,23 @@ class TestNormalize:
         """`clean` folds width and script but keeps separators (URLs need them)."""
         assert clean("ＡＢＣ 帳戶") == "abc 帐户"
 
+    def test_unquote_takes_out_quoted_words(self) -> None:
+        """Quoted stretches go, in Chinese or straight quotes; the writer's own words stay."""
+        text = clean('收到“您的医保卡被冻结”的短信，別信「安全账户」那套，也别点"链接"。')
+        assert compact(unquote(text)) == "收到的短信别信那套也别点"
+
+    def test_a_stray_quote_mark_does_not_swallow_the_message(self) -> None:
+        """An opening quote without its close leaves the text as it is."""
+        text = clean("他说“把钱转到安全账户，不要告诉家人")
+        assert unquote(text) == text
+
 
 class TestExtract:
+    def test_links_read_as_one_word(self) -> None:
+        """Each web address reads as 网址, so content can say 登录网址; file names stay."""
+        masked = compact(mask_links(clean("请登录 jg-12123.cn 处理，附件 通知.pdf")))
+        assert masked == "请登录网址处理附件通知pdf"
+
     def test_urls_and_domains(self) -> None:
         """Links are found with or without a scheme, and spaced-out dots are squeezed."""
         found = extract(clean("点击 https://pay.bad-site.com/refund?id=1 或者 WWW. AFDBE. WS 查看"))

@@ -3,6 +3,7 @@
 The whole reasoning lives here, in one readable pass:
 
 1. normalise the text (``normalize.py``) and pull out links and numbers (``extract.py``);
+   each link reads as the word 网址, so content can speak of "登录网址";
 2. score each pattern by the phrases that match it — exact for short phrases, fuzzy
    (rapidfuzz, about one character off) for longer ones — strong phrases weigh most;
 3. add the cross-category danger signals (pay first, secrecy, urgency, a claimed authority,
@@ -15,13 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from rapidfuzz import fuzz
 
-from bot.check.extract import BlocklistIndex, extract
-from bot.check.normalize import clean, compact, normalize
+from bot.check.extract import BlocklistIndex, extract, mask_links
+from bot.check.normalize import clean, compact, normalize, unquote
 from bot.content.loader import Content
 from bot.content.models import Blocklist, Pattern, SignalFile
 from bot.taxonomy import CATEGORY_NAMES
@@ -63,6 +64,8 @@ MEANS_CATEGORIES = frozenset({"phishing_link_app"})
 MEANS_SHARE = 0.5
 #: How much a signal's category hint counts when naming the scam, as a share of its weight.
 VOTE_SHARE = 1.0
+#: Why a message whose scam words are all quoted, in advice or news, is not a warning.
+QUOTED_LABEL = "骗子的话放在引号里，是在转述，不是对您说的"
 #: Longer texts are cut: the start of a message carries the scam, and checks must stay fast.
 MAX_CHECK_CHARS = 4000
 
@@ -300,6 +303,7 @@ class Checker:
             _simple_rule(m.id, m.label, m.phrases, m.regexes, m.weight, None)
             for m in signals.safe_markers
         ]
+        self._retelling_labels = frozenset(m.label for m in signals.safe_markers if m.retells)
         self._blocklist = BlocklistIndex(blocklist.domains, blocklist.phones)
         self._index = _PhraseIndex(
             p for rule in (*self._patterns, *self._signals, *self._safe) for p in rule.phrases
@@ -313,7 +317,23 @@ class Checker:
     def check(self, text: str) -> Verdict:
         """Judge one message. Never raises for any string input."""
         cleaned = clean(text[:MAX_CHECK_CHARS])
-        norm = compact(cleaned)
+        verdict = self._judge(cleaned)
+        if verdict.flagged and not verdict.blocklisted and self._retells(verdict):
+            # Reported speech: advice and news put the scammer's words in quotes (收到“您的
+            # 医保卡被冻结”的短信不要点). When the text also reads as advice or news, judge
+            # what the writer says in their own words, outside the quotes.
+            outside = unquote(cleaned)
+            if outside != cleaned:
+                own = self._judge(outside)
+                if own.score < verdict.score:
+                    return replace(own, safe=(*verdict.safe, QUOTED_LABEL))
+        return verdict
+
+    def _retells(self, verdict: Verdict) -> bool:
+        return any(label in self._retelling_labels for label in verdict.safe)
+
+    def _judge(self, cleaned: str) -> Verdict:
+        norm = compact(mask_links(cleaned))
         found_phrases = self._index.search(norm, _bigrams(norm))
         found = extract(cleaned)
 

@@ -53,6 +53,21 @@ def extract(cleaned: str) -> Extracted:
     return Extracted(tuple(urls), tuple(domains), tuple(phones))
 
 
+#: What a link becomes in the text that phrases are matched against, so that content can
+#: say "登录网址" or "点网址领" whatever the address is.
+LINK_WORD = "网址"
+
+
+def mask_links(cleaned: str) -> str:
+    """The cleaned text with each web address replaced by the word 网址."""
+
+    def word(m: re.Match[str]) -> str:
+        tld = m.group(1).rstrip(".").rsplit(".", 1)[-1]
+        return m.group(0) if tld in _NOT_TLDS else f" {LINK_WORD} "
+
+    return _URL.sub(word, _SPACED_DOT.sub(".", cleaned))
+
+
 class BlocklistIndex:
     """Known bad domains (a listed domain also covers its subdomains) and numbers."""
 

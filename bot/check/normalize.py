@@ -56,6 +56,8 @@ SUBSTITUTIONS: dict[str, str] = {
     "qian": "钱",
     "zhuanzhang": "转账",
     "zhuan账": "转账",
+    "垫fu": "垫付",
+    "zhifu": "支付",
     "huikuan": "汇款",
     "yinhangka": "银行卡",
     "yanzhengma": "验证码",
@@ -99,6 +101,18 @@ def clean(text: str) -> str:
     """NFKC (full-width to half-width), zero-width removed, Traditional to Simplified, lower."""
     text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
     return _t2s().convert(text).lower()
+
+
+#: A quoted stretch: “…”, 「…」, 『…』, "…" or ‘…’ (after `clean`; bounded so a stray quote
+#: mark cannot swallow a whole message).
+_QUOTED = re.compile(
+    r'“[^“”]{1,80}”|「[^「」]{1,80}」|『[^『』]{1,80}』|"[^"]{1,80}"|‘[^‘’]{1,80}’'
+)
+
+
+def unquote(cleaned: str) -> str:
+    """The text with quoted stretches taken out (what the writer says in their own words)."""
+    return _QUOTED.sub(" ", cleaned)
 
 
 def compact(cleaned: str) -> str:

@@ -117,6 +117,9 @@ class SafeMarker(Strict):
     """要找的短语 (phrases)."""
     regexes: tuple[str, ...] = ()
     """正则表达式 (regular expressions)."""
+    retells: bool = False
+    """转述：有这个标记时，这段话是在讲别人的骗局（提醒、新闻），引号里的话不算对老人说的
+    (the text retells a scam, as advice or news do: quoted words are not addressed to the reader)."""
 
     _regexes = field_validator("regexes")(_check_regexes)
 
