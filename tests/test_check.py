@@ -372,3 +372,47 @@ class TestVerdict:
         text = "我是市公安局民警，您的银行卡涉嫌洗钱，请把钱转到安全账户，我的电话13812345678"
         dumped = str(checker.check(text).to_dict())
         assert text not in dumped
+
+
+def _tiny_checker() -> Checker:
+    """Two made-up patterns and one signal: enough to test how the scam is named."""
+    from bot.content.models import Pattern, PhraseSet, Signal, SignalFile
+
+    def pattern(pid: str, category: str, strong: tuple[str, ...], normal: tuple[str, ...]):
+        return Pattern(
+            id=pid,
+            category=category,
+            name=pid,
+            phrases=PhraseSet(strong=strong, normal=normal),
+            advice=("先别付钱。",),
+            examples=("例子",),
+        )
+
+    signals = SignalFile(
+        danger_signals=(Signal(id="pay", label="要您付钱", weight=25, phrases=("交保证金",)),)
+    )
+    return Checker(
+        (
+            pattern("story", "shopping", ("闲鱼上看中",), ()),
+            pattern("means", "impersonate_customer_service", (), ("客服", "订单", "退款")),
+        ),
+        signals,
+        Blocklist(),
+    )
+
+
+class TestNaming:
+    def test_the_opening_names_the_scam(self) -> None:
+        """The story told first outweighs the same amount of evidence further on."""
+        checker = _tiny_checker()
+        text = (
+            "我在闲鱼上看中了一台旧相机，卖家说是他爸爸留下的，九成新，镜头也没有划痕，价格还便宜。"
+            "后来说订单异常，让我找客服办理退款，要先交保证金。"
+        )
+        assert checker.check(text).category == "shopping"
+        # the same words with the story told last: the later evidence is just evidence
+        later = (
+            "说订单异常，让我找客服办理退款，要先交保证金。我问了问家里人，他们说别急，先等等看。"
+            "这事是因为之前我在闲鱼上看中了一台相机。"
+        )
+        assert checker.check(later).category == "impersonate_customer_service"

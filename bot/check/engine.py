@@ -9,7 +9,12 @@ The whole reasoning lives here, in one readable pass:
 3. add the cross-category danger signals (pay first, secrecy, urgency, a claimed authority,
    links / apps / screen sharing, verification codes) and the blocklist;
 4. scale down by the safe markers: anti-fraud advice, news about a scam, ordinary notices;
-5. map the score to a risk level with the named thresholds below.
+5. map the score to a risk level with the named thresholds below;
+6. name the scam by the pattern with the most evidence, counting the opening more (the
+   story) and the means (links, apps, codes) less.
+
+Advice and news that retell a scam are read for what the writer says in their own words:
+the scammer's words they quote do not count (see ``Checker.check``).
 """
 
 from __future__ import annotations
@@ -66,6 +71,11 @@ MEANS_SHARE = 0.5
 VOTE_SHARE = 1.0
 #: Why a message whose scam words are all quoted, in advice or news, is not a warning.
 QUOTED_LABEL = "骗子的话放在引号里，是在转述，不是对您说的"
+#: The opening of a message sets its story (我是京东客服…, 我是你领导…, 恭喜您…); later lines
+#: drift to the means every scam shares (转账, 冻结, 验证码). When naming the scam, phrases
+#: in the first HEAD_CHARS normalised characters count HEAD_BONUS times more again.
+HEAD_CHARS = 40
+HEAD_BONUS = 1.0
 #: Longer texts are cut: the start of a message carries the scam, and checks must stay fast.
 MAX_CHECK_CHARS = 4000
 
@@ -346,7 +356,8 @@ class Checker:
             reasons.append("里面的链接或号码在警方公布的诈骗名单上")
 
         # 3. patterns: the best-scoring one names the scam
-        scored: list[tuple[int, _Rule, list[str]]] = []
+        scored: list[tuple[int, _Rule, list[str], float]] = []
+        head = norm[:HEAD_CHARS]
         has_strong = enough_phrases = False
         for rule in self._patterns:
             hits = rule.hits(norm, found_phrases)
@@ -363,7 +374,8 @@ class Checker:
                 enough_phrases = enough_phrases or telling >= ENOUGH_PHRASES
                 score = sum(h.weight if isinstance(h, _Phrase) else REGEX_WEIGHT for h in hits)
                 shown = [h.shown if isinstance(h, _Phrase) else h.pattern for h in hits]
-                scored.append((score, rule, shown))
+                early = sum(h.weight for h in hits if isinstance(h, _Phrase) and h.norm in head)
+                scored.append((score, rule, shown, score + HEAD_BONUS * early))
         # Naming: a signal with a category hint (a claimed authority → 冒充公检法) votes for
         # its category, and the means categories give way to a story category.
         votes: dict[str, int] = {}
@@ -371,8 +383,8 @@ class Checker:
             if r.category and r.category not in MEANS_CATEGORIES:
                 votes[r.category] = votes.get(r.category, 0) + r.weight
 
-        def naming_score(item: tuple[int, _Rule, list[str]]) -> float:
-            score, rule, _ = item
+        def naming_score(item: tuple[int, _Rule, list[str], float]) -> float:
+            _, rule, _, score = item
             share = MEANS_SHARE if rule.category in MEANS_CATEGORIES else 1.0
             return score * share + VOTE_SHARE * votes.get(rule.category or "", 0)
 
