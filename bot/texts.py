@@ -48,9 +48,12 @@ def _phrases(matched: tuple[str, ...]) -> list[str]:
 def verdict_text(verdict: Verdict, guidance: Guidance | None = None) -> str:
     """A short reply about one checked message; on high risk also the 三不 rule and hotlines."""
     lines = [RISK_MARKERS[verdict.risk]]
-    if verdict.category_name and verdict.risk != "none":
-        lines[0] += f"：像是「{verdict.category_name}」骗局"
-    if verdict.risk != "none":
+    if not verdict.flagged and verdict.safe:
+        # Advice, news or a notice: say what it is, not which scam it talks about.
+        lines.append("为什么：" + "；".join(verdict.safe[:2]))
+    elif verdict.risk != "none":
+        if verdict.category_name:
+            lines[0] += f"：像是「{verdict.category_name}」骗局"
         phrases = _phrases(verdict.matched)
         why = ["提到了" + "".join(f"“{p}”" for p in phrases)] if phrases else []
         why += verdict.reasons[:MAX_REASONS]

@@ -325,6 +325,14 @@ class TestRetelling:
         verdict = checker.check(text)
         assert verdict.flagged and verdict.category == category, verdict
 
+    def test_the_reply_says_it_is_advice(self, checker: Checker) -> None:
+        """The senior is told what the text is, and the lesson, not which scam it names."""
+        from bot.texts import verdict_text
+
+        reply = verdict_text(checker.check(RETELLING[1]))
+        assert "不是骗局" in reply and "不听、不信、不转账" in reply
+        assert "像是" not in reply
+
     def test_the_quote_rule_says_why(self, checker: Checker) -> None:
         """When the quoted words were set aside, the verdict says so."""
         verdict = checker.check(RETELLING[0])

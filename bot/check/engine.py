@@ -98,6 +98,10 @@ GENERAL_ADVICE: dict[str, tuple[str, ...]] = {
 }
 
 
+#: What to do with advice or news that retells a scam: take the lesson, nothing to fear.
+RETELLING_ADVICE = ("这是防骗提醒或新闻，不是骗局。里面说的骗法要记牢：不听、不信、不转账。",)
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The answer to one check."""
@@ -330,7 +334,7 @@ class Checker:
         )
         # The bot's own sentences match exactly (cutoff above 100): they are recognised, not
         # guessed. Only a message that would warn is looked up (see `_is_own_text`).
-        advice_lines = (line for lines in GENERAL_ADVICE.values() for line in lines)
+        advice_lines = (*(x for lines in GENERAL_ADVICE.values() for x in lines), *RETELLING_ADVICE)
         self._own = _PhraseIndex(
             _Phrase(s, s, 0, 101.0, (), 0) for s in sentences((*own_texts, *advice_lines))
         )
@@ -354,7 +358,9 @@ class Checker:
             if outside != cleaned:
                 own = self._judge(outside)
                 if own.score < verdict.score:
-                    return replace(own, safe=(*verdict.safe, QUOTED_LABEL))
+                    verdict = replace(own, safe=(*verdict.safe, QUOTED_LABEL))
+        if not verdict.flagged and self._retells(verdict):
+            verdict = replace(verdict, advice=RETELLING_ADVICE)
         return verdict
 
     def _is_own_text(self, norm: str) -> bool:
