@@ -84,8 +84,11 @@ def main() -> int:
         print(f"{key:<34} {s['n']:>5} {rate:>8.1%} {typ:>9}")
     scam, benign = stats["ALL scam"], stats["ALL benign"]
     print()
-    print(f"recall              {scam['flagged'] / scam['n']:.1%}  (target >= 92%)")
-    print(f"false-positive rate {benign['flagged'] / benign['n']:.1%}  (target <= 4%)")
+    # a set may hold only scams or only benign messages
+    if scam["n"]:
+        print(f"recall              {scam['flagged'] / scam['n']:.1%}  (target >= 92%)")
+    if benign["n"]:
+        print(f"false-positive rate {benign['flagged'] / benign['n']:.1%}  (target <= 4%)")
     if scam["typed"]:
         print(f"type accuracy       {scam['type_ok'] / scam['typed']:.1%}  (target >= 85%)")
     if args.misses:
