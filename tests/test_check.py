@@ -53,6 +53,11 @@ SCAMS = [
         "credit_repair",
     ),
     ("有人打电话说是公安局的，说我涉嫌洗钱，要我把存款转到一个安全账户。", "impersonate_police"),
+    # advice says "call the number you saved before"; a 换号 scam says it too
+    (
+        "老王，我手机丢了，原来存的号码不用了，这是我的新号，你存一下。我这边急用一万块，先转我，明天就还你。",
+        "impersonate_acquaintance",
+    ),
 ]
 
 #: Requests that give the scam away even with few story words: a link to log in to, a key
