@@ -144,6 +144,19 @@ class TestCheck:
         assert card.text.startswith(conv("🃏 冒充公检法（第 5/19 张）"))
         assert senior.notice() == {"text": None, "show_alert": False}
 
+    async def test_a_victim_is_told_what_to_do_now(self, senior, conv) -> None:
+        """'I was scammed' gets the first steps at once and the 求助 button, at any risk."""
+        [message] = await senior.send("我上个月被骗了三千块，是用微信转的，现在还能追回来吗？")
+        lines = message.text.split("\n")
+        assert lines[0] == conv("💸 如果钱已经转出去，或者说了验证码，请马上：")
+        assert lines[1].startswith("1. ") and "110" in lines[1]
+        assert conv("🆘 钱已经转出去了怎么办") in message.labels
+
+    async def test_no_urgent_steps_for_an_ordinary_worry(self, senior, conv) -> None:
+        """A question about a scam that has not happened gets no 'money already sent' steps."""
+        [message] = await senior.send("听说最近有冒充医保局的电话，我该注意什么？")
+        assert conv("💸") not in message.text
+
     async def test_money_sent_button_opens_sos(self, senior, conv) -> None:
         await senior.send(POLICE_SCAM)
         [sos] = await senior.press(conv("🆘 钱已经转出去了怎么办"))

@@ -9,12 +9,29 @@ with linked family meets a high-risk scam, the family is told the scam type and 
 
 from __future__ import annotations
 
+import re
+
 from bot.check.engine import MAX_CHECK_CHARS
+from bot.check.normalize import clean
 from bot.dialog import callbacks, family, guide
 from bot.dialog.context import Turn
 from bot.dialog.replies import Button, Outgoing, Response, Rows, fit, text
 from bot.stats.counters import record_check
 from bot.texts import EDITED_NOTE, EMPTY_PROMPT, LONG_TEXT_NOTE, verdict_text
+
+#: Words that say the harm may already be done: money sent, a code given away, a "platform"
+#: that will not pay out. Such a message is a cry for help, whatever its risk.
+ALREADY_HAPPENED = re.compile(
+    r"被骗了|被骗走|我被骗|上当了|已经转|转过去了|钱转出去|转给了|汇给了|打给了对方|"
+    r"告诉了(他|她|对方|骗子|一个)|给了对方|提不了现|取不出来|联系不上了|把我拉黑"
+)
+#: How many of the "money already sent" steps lead such a reply (the 求助 page has all).
+URGENT_STEPS = 2
+
+
+def already_happened(message: str) -> bool:
+    """Whether the sender says money or a code may already be gone."""
+    return ALREADY_HAPPENED.search(clean(message)) is not None
 
 
 def check(turn: Turn, message: str, *, edited: bool = False) -> Response:
@@ -25,6 +42,12 @@ def check(turn: Turn, message: str, *, edited: bool = False) -> Response:
     verdict = turn.checker.check(message)
     record_check(turn.storage, turn.day, verdict.risk, verdict.category)
     parts = [verdict_text(verdict, content.guidance)]
+    harmed = already_happened(message)
+    if harmed:
+        steps = content.guidance.money_already_sent[:URGENT_STEPS]
+        urgent = ["💸 如果钱已经转出去，或者说了验证码，请马上："]
+        urgent += [f"{i}. {step}" for i, step in enumerate(steps, start=1)]
+        parts.insert(0, "\n".join(urgent) + "\n")
     if edited:
         parts.insert(0, EDITED_NOTE)
     if len(message.strip()) > MAX_CHECK_CHARS:
@@ -37,12 +60,12 @@ def check(turn: Turn, message: str, *, edited: bool = False) -> Response:
         parts.append(
             "\n👨‍👩‍👧 我已经告诉了您的家人（只说了骗局类型，没发消息原文），请等 TA 联系您。"
         )
-    if verdict.flagged:
+    if verdict.flagged or harmed:
         rows: list[tuple[Button, ...]] = []
         page = guide.page_of_category(content, verdict.category)
         if page is not None:
             rows.append((Button("📖 了解这种骗局", callbacks.encode("gc", page)),))
-        if verdict.risk == "high":
+        if verdict.risk == "high" or harmed:
             rows.append((Button("🆘 钱已经转出去了怎么办", callbacks.encode("sos")),))
         if notify:
             token = turn.services.shares.put(turn.user.id, message.strip(), turn.now)
