@@ -53,6 +53,20 @@ SCAMS = [
         "credit_repair",
     ),
     ("有人打电话说是公安局的，说我涉嫌洗钱，要我把存款转到一个安全账户。", "impersonate_police"),
+    # newer variants (added with the scam tuning set; worded for these tests)
+    (
+        "您好，我是航空公司客服，您的航班因天气原因取消，我们给您办理退改签并补偿200元，请到附近ATM机按我的提示操作。",
+        "impersonate_customer_service",
+    ),
+    (
+        "爷爷，这是社区的通知：补缴养老保险每人一万二，工作人员明天上门收取，请准备现金。",
+        "social_security",
+    ),
+    (
+        "有人给我寄了个快递，里面有子弹和一封信，说有人花钱买我的命，让我拿五万消灾。",
+        "kidnapping_extortion",
+    ),
+    ("妈 我 现在 视频不方便，你先 zhuan 给我 5000，晚上跟你说", "deepfake"),
     # advice says "call the number you saved before"; a 换号 scam says it too
     (
         "老王，我手机丢了，原来存的号码不用了，这是我的新号，你存一下。我这边急用一万块，先转我，明天就还你。",
@@ -67,6 +81,7 @@ BARE_REQUESTS = [
     "您好，这里是社保中心，您的养老金待遇需要重新核定，请按9键转人工服务。",
     "刚发给您的验证码，麻烦读给我听一下，我帮您把补贴领出来。",
     "点赞一单3元，当天结，加我V详聊",
+    "叔叔，您把付款码下面那串数字念给我听一下，我给您办退款。",
 ]
 
 #: Pasted and retold scams written for these tests before the check was tuned on them

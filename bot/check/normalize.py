@@ -56,6 +56,7 @@ SUBSTITUTIONS: dict[str, str] = {
     "qian": "钱",
     "zhuanzhang": "转账",
     "zhuan账": "转账",
+    "zhuan": "转",
     "垫fu": "垫付",
     "zhifu": "支付",
     "huikuan": "汇款",
