@@ -474,3 +474,32 @@ class TestOwnWords:
             "案子很急，今天之内必须办完，否则冻结你名下所有账户。" + card.what_to_do[0]
         )
         assert checker.check(scam).flagged
+
+
+class TestSafeMarkers:
+    def test_a_marker_found_twice_counts_more(self) -> None:
+        """Two different news words make a report surer than one (SAFE_REPEAT_SHARE)."""
+        from bot.content.models import Pattern, PhraseSet, SafeMarker, Signal, SignalFile
+
+        pattern = Pattern(
+            id="police",
+            category="impersonate_police",
+            name="冒充公检法",
+            phrases=PhraseSet(strong=("安全账户", "涉嫌洗钱")),
+            advice=("挂断电话。",),
+            examples=("例子",),
+        )
+        signals = SignalFile(
+            danger_signals=(Signal(id="pay", label="要您付钱", weight=25, phrases=("交保证金",)),),
+            safe_markers=(
+                SafeMarker(
+                    id="news", label="新闻", weight=40, retells=True, phrases=("据报道", "落网")
+                ),
+            ),
+        )
+        checker = Checker((pattern,), signals, Blocklist())
+        once = checker.check("据报道，有人自称警察说老人涉嫌洗钱，让他把钱转到安全账户。")
+        twice = checker.check(
+            "据报道，有人自称警察说老人涉嫌洗钱，让他把钱转到安全账户，嫌疑人已落网。"
+        )
+        assert twice.score < once.score

@@ -62,6 +62,9 @@ BLOCKLIST_WEIGHT = 45
 #: Safe markers together cut the score by at most this share (in percent): advice and news
 #: quote the very phrases scams use, so they scale the danger down rather than veto it.
 SAFE_CAP = 80
+#: Advice or news that shows itself twice (two different news words, two advice phrases)
+#: is surer: such a marker counts this share more.
+SAFE_REPEAT_SHARE = 0.5
 #: Phrases this long or longer also match fuzzily (shorter ones meet too many near-misses).
 FUZZY_MIN_LEN = 6
 #: Categories that name the *means* (a link, an app, a code) rather than the story. Most
@@ -426,7 +429,14 @@ class Checker:
             pattern_score = min(int(best[0] + extra), PATTERN_CAP)
 
         # 4. safe markers
-        safe = [rule for rule in self._safe if rule.hits(norm, found_phrases)]
+        safe_hits = [(rule, rule.hits(norm, found_phrases)) for rule in self._safe]
+        safe = [rule for rule, hits in safe_hits if hits]
+        # a retelling marker found twice over is surer that the text is advice or news
+        surer = sum(
+            int(SAFE_REPEAT_SHARE * rule.weight)
+            for rule, hits in safe_hits
+            if len(hits) > 1 and rule.label in self._retelling_labels
+        )
         raw = pattern_score + signal_score
         if pattern_score >= PHRASE_WEIGHTS["normal"] and signal_score >= REQUEST_WEIGHT:
             raw += COMBO_BONUS
@@ -437,7 +447,7 @@ class Checker:
             raw = min(raw, RISK_MEDIUM - 1)
         if raw >= RISK_MEDIUM and self._is_own_text(norm):
             safe.append(self._own_rule)
-        safe_score = min(sum(r.weight for r in safe), SAFE_CAP)
+        safe_score = min(sum(r.weight for r in safe) + surer, SAFE_CAP)
         raw = raw * (100 - safe_score) // 100 + (BLOCKLIST_WEIGHT if blocked else 0)
         score = max(0, min(100, raw))
         risk = _risk(score)
