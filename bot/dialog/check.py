@@ -22,8 +22,9 @@ from bot.texts import EDITED_NOTE, EMPTY_PROMPT, LONG_TEXT_NOTE, verdict_text
 #: Words that say the harm may already be done: money sent, a code given away, a "platform"
 #: that will not pay out. Such a message is a cry for help, whatever its risk.
 ALREADY_HAPPENED = re.compile(
-    r"被骗了|被骗走|我被骗|上当了|已经转|转过去了|钱转出去|转给了|汇给了|打给了对方|"
-    r"告诉了(他|她|对方|骗子|一个)|给了对方|提不了现|取不出来|联系不上了|把我拉黑|把我删了|删了我"
+    r"被骗了|被骗走|我被骗|上当了|已经(转|汇|打)(了|账|钱|款|过去|给|到)|转过去了|钱转出去|"
+    r"(钱|款)?(转|汇)给了(他|她|对方|骗子)|打给了对方|告诉了(他|她|对方|骗子|一个)|给了对方|"
+    r"提不了现|取不出来|把我拉黑|把我删了|删了我"
 )
 #: How many of the "money already sent" steps lead such a reply (the 求助 page has all).
 URGENT_STEPS = 2
