@@ -7,6 +7,12 @@ Runs `python -m bot check --jsonl` as a subprocess (the same contract users get)
 recall (scam flagged high or medium), false-positive rate (benign flagged high or medium) and
 type accuracy (flagged scams whose category is one of the labeled ones), overall and per
 source. The corpus is only read, never copied.
+
+    python scripts/eval_dev.py --exclude golfxiao/虚假购物诈骗
+
+leaves a source out. That one is labelled shopping, but its texts are investment, romance
+and gambling stories: 10 of its 200 texts use any shopping word (商品, 下单, 发货, 卖家,
+淘宝 …), 169 use investment words (投资, 收益, 充值, 提现, 平台 …).
 """
 
 from __future__ import annotations
@@ -46,12 +52,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--misses", type=int, default=0, help="print N misses per source")
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="SOURCE",
+        help="leave out a source (e.g. one whose labels do not fit its texts); repeatable",
+    )
     args = parser.parse_args()
     rows = [
         json.loads(line)
         for line in args.corpus.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
+    rows = [r for r in rows if r["source"] not in args.exclude]
     answers = run_batch(rows)
 
     stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
