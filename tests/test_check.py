@@ -250,6 +250,11 @@ HARD_NEGATIVES = [
     "姥姥，我在学校挺好的，钱够花，您不用给我寄钱。",
     "儿子，我跟你爸参加旅游团去桂林，下周一回来，有事打你爸电话。",
     "小王，你托我从老家带的土特产到了，周末来拿吧。",
+    # money sent *to* the reader, a code notice, stock talk, a statement with its link
+    "妈，我马上转账给你，先转给你两千，剩下的周末带回家。",
+    "【工商银行】您的6位数验证码已发送至手机，5分钟内有效，请勿泄露。",
+    "爸，我刚才在A股和B股都看了看，今天都跌了，你别着急卖。",
+    "【建设银行】您的信用卡账单已出，请登录 www.ccb.com 查看明细。",
 ]
 
 #: Advice and news that retell a scam, often quoting its very words: the writer talks *about*
