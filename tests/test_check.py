@@ -255,6 +255,11 @@ HARD_NEGATIVES = [
     "【工商银行】您的6位数验证码已发送至手机，5分钟内有效，请勿泄露。",
     "爸，我刚才在A股和B股都看了看，今天都跌了，你别着急卖。",
     "【建设银行】您的信用卡账单已出，请登录 www.ccb.com 查看明细。",
+    # real notices and family news that share words with the newer scams
+    "【国家电网】因线路检修，明天上午9点到12点要停电，请提前做好准备。",
+    "爸正在抢救，你们快来市一医院急诊，别开车太急。",
+    "社区通知：年满80周岁的老人可携带身份证到社区服务中心领高龄补贴。",
+    "孩子他姑，航班取消了，我们改签到明天，别担心。",
 ]
 
 #: Advice and news that retell a scam, often quoting its very words: the writer talks *about*
