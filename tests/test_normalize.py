@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.check.extract import BlocklistIndex, extract, mask_links
+from bot.check.extract import BlocklistIndex, extract
 from bot.check.normalize import clean, compact, normalize, unquote
 
 
@@ -50,7 +50,7 @@ class TestNormalize:
 class TestExtract:
     def test_links_read_as_one_word(self) -> None:
         """Each web address reads as 网址, so content can say 登录网址; file names stay."""
-        masked = compact(mask_links(clean("请登录 jg-12123.cn 处理，附件 通知.pdf")))
+        masked = compact(extract(clean("请登录 jg-12123.cn 处理，附件 通知.pdf")).masked)
         assert masked == "请登录网址处理附件通知pdf"
 
     def test_urls_and_domains(self) -> None:

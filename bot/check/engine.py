@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz
 
-from bot.check.extract import BlocklistIndex, extract, mask_links
+from bot.check.extract import BlocklistIndex, extract
 from bot.check.normalize import clean, compact, normalize, unquote
 from bot.check.own import content_texts, sentences
 from bot.content.loader import Content
@@ -375,9 +375,9 @@ class Checker:
         return any(label in self._retelling_labels for label in verdict.safe)
 
     def _judge(self, cleaned: str) -> Verdict:
-        norm = compact(mask_links(cleaned))
-        found_phrases = self._index.search(norm, _bigrams(norm))
         found = extract(cleaned)
+        norm = compact(found.masked)
+        found_phrases = self._index.search(norm, _bigrams(norm))
 
         # 2. danger signals and the blocklist
         signals = [rule for rule in self._signals if rule.hits(norm, found_phrases)]

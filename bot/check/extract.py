@@ -17,6 +17,11 @@ _PHONE = re.compile(
 _NOT_TLDS = frozenset({"jpg", "png", "gif", "doc", "docx", "xls", "xlsx", "pdf", "txt", "zip"})
 
 
+#: What a link becomes in the text that phrases are matched against, so that content can
+#: say "登录网址" or "点网址领" whatever the address is.
+LINK_WORD = "网址"
+
+
 @dataclass(frozen=True)
 class Extracted:
     """Links and numbers found in one message."""
@@ -24,6 +29,8 @@ class Extracted:
     urls: tuple[str, ...]
     domains: tuple[str, ...]
     phones: tuple[str, ...]
+    masked: str = ""
+    """The cleaned text with each web address replaced by the word 网址."""
 
 
 def _digits(number: str) -> str:
@@ -32,40 +39,28 @@ def _digits(number: str) -> str:
 
 
 def extract(cleaned: str) -> Extracted:
-    """URLs, their domains and phone numbers (digits only) in a cleaned message."""
-    squeezed = _SPACED_DOT.sub(".", cleaned)
+    """URLs, their domains and phone numbers (digits only) in a cleaned message, and the
+    text with its links masked (one pass over the links does both)."""
     urls: list[str] = []
     domains: list[str] = []
-    for m in _URL.finditer(squeezed):
+
+    def take(m: re.Match[str]) -> str:
         domain = m.group(1).rstrip(".")
-        tld = domain.rsplit(".", 1)[-1]
-        if tld in _NOT_TLDS:
-            continue
+        if domain.rsplit(".", 1)[-1] in _NOT_TLDS:
+            return m.group(0)
         if m.group(0) not in urls:
             urls.append(m.group(0))
         if domain not in domains:
             domains.append(domain)
+        return f" {LINK_WORD} "
+
+    masked = _URL.sub(take, _SPACED_DOT.sub(".", cleaned))
     phones: list[str] = []
     for m in _PHONE.finditer(cleaned):
         number = _digits(m.group(1))
         if number not in phones:
             phones.append(number)
-    return Extracted(tuple(urls), tuple(domains), tuple(phones))
-
-
-#: What a link becomes in the text that phrases are matched against, so that content can
-#: say "登录网址" or "点网址领" whatever the address is.
-LINK_WORD = "网址"
-
-
-def mask_links(cleaned: str) -> str:
-    """The cleaned text with each web address replaced by the word 网址."""
-
-    def word(m: re.Match[str]) -> str:
-        tld = m.group(1).rstrip(".").rsplit(".", 1)[-1]
-        return m.group(0) if tld in _NOT_TLDS else f" {LINK_WORD} "
-
-    return _URL.sub(word, _SPACED_DOT.sub(".", cleaned))
+    return Extracted(tuple(urls), tuple(domains), tuple(phones), masked)
 
 
 class BlocklistIndex:

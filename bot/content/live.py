@@ -49,47 +49,42 @@ def fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
-class FixedContent:
+class _Serving:
+    """What both sources offer: the served pair, and its two halves for convenience."""
+
+    served: Served
+
+    @property
+    def content(self) -> Content:
+        """The content served now."""
+        return self.served.content
+
+    @property
+    def checker(self) -> Checker:
+        """The checker for the content served now."""
+        return self.served.checker
+
+
+class FixedContent(_Serving):
     """Content that never changes (tests, benchmarks): the same interface, no reload."""
 
     def __init__(self, content: Content) -> None:
         self.served = Served(content, Checker.from_content(content))
 
-    @property
-    def content(self) -> Content:
-        """The content served."""
-        return self.served.content
 
-    @property
-    def checker(self) -> Checker:
-        """The checker for that content."""
-        return self.served.checker
+class LiveContent(_Serving):
+    """Holds the served content; `reload` swaps it only for a valid new set.
 
-
-class LiveContent:
-    """Holds the served content; `reload` swaps it only for a valid new set."""
+    `served` is replaced whole (one attribute write), so a reply that reads it once sees
+    the old pair or the new one, never half of each.
+    """
 
     def __init__(self, root: Path, content: Content | None = None) -> None:
         self.root = root
         first = content if content is not None else load_content(root)
-        self._served = Served(first, Checker.from_content(first))
+        self.served = Served(first, Checker.from_content(first))
         self._stamp = fingerprint(root)
         self._lock = threading.Lock()
-
-    @property
-    def served(self) -> Served:
-        """The content and checker to use for one reply (read once per reply)."""
-        return self._served
-
-    @property
-    def content(self) -> Content:
-        """The content served now."""
-        return self._served.content
-
-    @property
-    def checker(self) -> Checker:
-        """The checker for the content served now."""
-        return self._served.checker
 
     def changed_on_disk(self) -> bool:
         """True when a content file was added, removed or edited since the last load."""
@@ -105,7 +100,7 @@ class LiveContent:
                 # Remember the broken state so a file watcher reports it once, not forever.
                 self._stamp = stamp
                 return ReloadResult(changed=False, problems=tuple(exc.problems))
-            self._served = Served(content, Checker.from_content(content))
+            self.served = Served(content, Checker.from_content(content))
             self._stamp = stamp
             return ReloadResult(changed=True)
 
