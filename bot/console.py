@@ -12,10 +12,10 @@ import tempfile
 from typing import TextIO
 
 from bot.dialog.lang import convert
-from bot.dialog.replies import Button, Response
 from bot.dialog.router import COMMANDS, Dialog
 from bot.settings import Settings
 from bot.startup import open_content, open_storage_or_report
+from bot.views.replies import Button, Response
 
 #: The terminal is one user; Telegram user ids are positive, so 0 never clashes.
 CONSOLE_USER_ID = 0

@@ -121,7 +121,7 @@ class TestFamilyLink:
         assert "📨 把这条消息发给家人" in verdict.labels
         notice = child.last.text
         assert notice.startswith("⚠️ 家人守护提醒\n张阿姨 在 ")
-        assert "「冒充公检法」骗局" in notice
+        assert "「冒充公检法及政府机关」骗局" in notice
         assert "安全账户" not in notice and "洗钱" not in notice
         # only when the senior taps, the text goes to the family
         await senior.press("📨 把这条消息发给家人")

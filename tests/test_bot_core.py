@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.content.loader import Content
-from bot.dialog import callbacks, guide, menu
+from bot.dialog import guide, menu
 from bot.dialog.lang import to_traditional
-from bot.dialog.replies import MAX_TEXT, fit, length, split
 from bot.dialog.router import COMMANDS, Dialog
 from bot.storage import Storage
 from bot.texts import EXPIRED
+from bot.views import callbacks
+from bot.views.guide import page_count
+from bot.views.replies import MAX_TEXT, fit, length, split
 
 
 class TestCallbackData:
@@ -146,7 +148,7 @@ class TestEveryButton:
             callbacks.parse(data)
 
     def test_guide_covers_the_rule_and_every_card(self, content: Content) -> None:
-        assert guide.page_count(content) == 1 + len(content.guidance.cards)
+        assert page_count(content.guidance) == 1 + len(content.guidance.cards)
         for card in content.guidance.cards:
             assert guide.page_of_category(content, card.category) is not None
 

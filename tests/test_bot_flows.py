@@ -119,7 +119,7 @@ class TestCheck:
         assert verdict.risk == "high" and verdict.category == "impersonate_police"
         assert message.text == conv(verdict_text(verdict, content.guidance))
         lines = message.text.split("\n")
-        assert lines[0] == conv("🔴 高风险：像是「冒充公检法」骗局")
+        assert lines[0] == conv("🔴 高风险：像是「冒充公检法及政府机关」骗局")
         assert lines[1].startswith(conv("为什么："))
         assert conv("【防骗三不口诀】不听 不信 不转账") in lines
         assert conv("☎️ 报警电话 110　全国反诈预警劝阻专线 96110") in lines
@@ -136,12 +136,12 @@ class TestCheck:
     async def test_traditional_input_is_checked(self, senior, content, conv) -> None:
         """A message written in Traditional characters is judged like the Simplified one."""
         [message] = await senior.send(to_traditional(POLICE_SCAM))
-        assert message.text.startswith(conv("🔴 高风险：像是「冒充公检法」骗局"))
+        assert message.text.startswith(conv("🔴 高风险：像是「冒充公检法及政府机关」骗局"))
 
     async def test_learn_more_opens_the_scam_card(self, senior, content, conv) -> None:
         await senior.send(POLICE_SCAM)
         [card] = await senior.press(conv("📖 了解这种骗局"))
-        assert card.text.startswith(conv("🃏 冒充公检法（第 5/19 张）"))
+        assert card.text.startswith(conv("🃏 冒充公检法及政府机关（第 5/19 张）"))
         assert senior.notice() == {"text": None, "show_alert": False}
 
     async def test_a_victim_is_told_what_to_do_now(self, senior, conv) -> None:

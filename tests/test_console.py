@@ -40,9 +40,9 @@ class TestConsole:
     def test_a_check_and_a_numbered_choice(self, database_url: str) -> None:
         """The verdict's buttons become [1] [2]; typing 1 opens the scam card."""
         out = _chat(database_url, POLICE_SCAM, "1")
-        assert "🔴 高风险：像是「冒充公检法」骗局" in out
+        assert "🔴 高风险：像是「冒充公检法及政府机关」骗局" in out
         assert "  [1] 📖 了解这种骗局\n  [2] 🆘 钱已经转出去了怎么办" in out
-        assert "🃏 冒充公检法（第 5/19 张）" in out
+        assert "🃏 冒充公检法及政府机关（第 5/19 张）" in out
 
     def test_a_quiz_question_answered_by_number(self, database_url: str, content: Content) -> None:
         quiz = content.quiz("sanbu_basics")

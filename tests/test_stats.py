@@ -19,8 +19,6 @@ from conftest import Harness, make_settings, running_bot
 from fake_bot_api import TOKEN, FakeBotAPI, FakeTelegram
 
 from bot.content.loader import Content
-from bot.dialog import callbacks
-from bot.dialog.replies import MAX_CAPTION, Reply
 from bot.dialog.router import Dialog
 from bot.settings import PROJECT_ROOT
 from bot.stats import chart
@@ -28,6 +26,8 @@ from bot.stats.counters import collect, record_check, record_quiz_finish, record
 from bot.stats.figures import figures_csv, figures_text
 from bot.storage import Storage, open_storage
 from bot.storage.sqlite import sqlite_path
+from bot.views import callbacks
+from bot.views.replies import MAX_CAPTION, Reply
 
 PNG = b"\x89PNG\r\n\x1a\n"
 ADMIN = 900

@@ -27,8 +27,8 @@ from bot.alerts.outbox import Delivery, OutboxStore
 from bot.alerts.quiet import QuietHours
 from bot.alerts.transport import Blocked, Permanent, RetryLater, Temporary, Transport
 from bot.dialog.lang import convert
-from bot.dialog.replies import fit
 from bot.storage.base import Language
+from bot.views.replies import fit
 
 log = logging.getLogger(__name__)
 

@@ -457,7 +457,9 @@ class Checker:
         advice: tuple[str, ...] = ()
         if risk != "none":
             if best is not None:
-                category, name = best[1].category, best[1].label
+                # One name per scam type everywhere (verdict, card, figures): the taxonomy's.
+                category = best[1].category
+                name = CATEGORY_NAMES.get(category or "")
                 advice = self._advice.get(best[1].key, ())
             else:
                 hinted = max(

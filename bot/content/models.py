@@ -162,7 +162,7 @@ class Card(Strict):
     category: CategoryId
     """哪一类骗局 (the scam category)."""
     title: Text
-    """卡片标题 (title)."""
+    """卡片标题：要和骗局类别的名称一样（见 bot/taxonomy.py），让判断结果、卡片和统计用同一个名字 (the category's name)."""
     how_it_goes: Text
     """骗局怎么进行的，几句话 (how the scam goes)."""
     signs: tuple[Text, ...] = Field(min_length=1, max_length=5)

@@ -13,9 +13,14 @@ from functools import lru_cache
 import yaml
 from pydantic import BaseModel
 
-from bot.content.models import ANSWER_LETTERS, Blocklist, Guidance, Quiz, SignalFile
+from bot.content.models import ANSWER_LETTERS, Guidance, Quiz
 from bot.content.problems import Problem
 from bot.content.yaml_lines import node_at
+from bot.taxonomy import CATEGORY_NAMES
+from bot.views import callbacks
+from bot.views.guide import page_reply
+from bot.views.quiz import question_reply
+from bot.views.replies import length
 
 #: Longest answer option, in characters: each option must read well on a button.
 MAX_OPTION = 40
@@ -85,9 +90,6 @@ def _quiz_problems(quiz: Quiz, node: yaml.Node, file: str) -> Iterator[Problem]:
 
 def _quiz_message_problems(quiz: Quiz, i: int, node: yaml.Node, file: str) -> Iterator[Problem]:
     """Question `i` as the bot sends it must fit in one Telegram message."""
-    from bot.dialog.quiz import question_reply
-    from bot.dialog.replies import length
-
     q = quiz.questions[i]
     shown = length(question_reply(quiz, i).text)
     if shown > MAX_MESSAGE:
@@ -114,8 +116,6 @@ def _quiz_message_problems(quiz: Quiz, i: int, node: yaml.Node, file: str) -> It
 @lru_cache(maxsize=1)
 def _longest_quiz_id() -> int:
     """The longest quiz id the bot's buttons can carry (their data is at most 64 bytes)."""
-    from bot.dialog import callbacks
-
     for size in range(40, 0, -1):
         try:
             callbacks.encode("qa", "a" * size, 0, 0)
@@ -127,8 +127,6 @@ def _longest_quiz_id() -> int:
 
 def _callback_room(quiz_id: str, questions: int) -> str | None:
     """Why this quiz's buttons could not be made, or None when they can."""
-    from bot.dialog import callbacks
-
     try:
         callbacks.encode("qs", quiz_id)
         callbacks.encode("qa", quiz_id, questions - 1, len(ANSWER_LETTERS) - 1)
@@ -144,11 +142,6 @@ def _callback_room(quiz_id: str, questions: int) -> str | None:
 
 
 def _guidance_problems(guidance: Guidance, node: yaml.Node, file: str) -> Iterator[Problem]:
-    # Imported here, as the dialog modules are: they need the loader, which needs these rules.
-    from bot.content.loader import Content
-    from bot.dialog.guide import page_reply
-    from bot.dialog.replies import length
-
     carded: dict[str, int] = {}
     for i, card in enumerate(guidance.cards):
         if card.category in carded:
@@ -158,11 +151,20 @@ def _guidance_problems(guidance: Guidance, node: yaml.Node, file: str) -> Iterat
                 f"类别 '{card.category}' 已经有一张卡片了（第 {carded[card.category] + 1} 张）："
                 "每种骗局只写一张卡片",
             )
-        carded.setdefault(card.category, i)
-    # Render every page exactly as the bot does; the guide needs nothing but the guidance.
-    content = Content((), SignalFile.model_construct(danger_signals=()), Blocklist(), guidance, ())
+            continue
+        carded[card.category] = i
+        name = CATEGORY_NAMES[card.category]
+        if card.title != name:
+            # Seniors meet each scam under one name: in the verdict, on its card, in figures.
+            yield Problem(
+                file,
+                node_at(node, ("cards", i, "title")),
+                f"第 {i + 1} 张卡片的 title 要写这类骗局的名称“{name}”（现在是“{card.title}”）："
+                "判断结果、卡片和统计都用同一个名字，老人才不会糊涂",
+            )
+    # Render every page exactly as the bot does.
     for page in range(1 + len(guidance.cards)):
-        shown = length(page_reply(content, page, edit=False).text)
+        shown = length(page_reply(guidance, page, edit=False).text)
         if shown <= MAX_MESSAGE:
             continue
         if page == 0:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot.dialog import callbacks, menu
+from bot.dialog import menu
 from bot.dialog.context import Turn
-from bot.dialog.replies import Button, Reply, Response, say, text
 from bot.storage import Language
+from bot.views import callbacks
+from bot.views.replies import Button, Reply, Response, say, text
 
 #: Button labels are fixed in their own script, so each reads right in either mode.
 _CHOICES: tuple[tuple[str, Language, str], ...] = (

@@ -6,12 +6,13 @@ as text and a chart). To anyone else they answer exactly like an unknown command
 from __future__ import annotations
 
 from bot.content.live import LiveContent, ReloadResult, problems_text
-from bot.dialog import callbacks, menu
+from bot.dialog import menu
 from bot.dialog.context import Turn
-from bot.dialog.replies import Button, Reply, Response, fit, say, text
 from bot.stats.counters import collect
 from bot.stats.figures import WINDOWS, figures_text
 from bot.texts import EXPIRED
+from bot.views import callbacks
+from bot.views.replies import Button, Reply, Response, fit, say, text
 
 #: Room is left below the admin's text for the unsubscribe line (Telegram's limit is 4096).
 MAX_BROADCAST = 3500

@@ -13,11 +13,12 @@ import re
 
 from bot.check.engine import MAX_CHECK_CHARS
 from bot.check.normalize import clean
-from bot.dialog import callbacks, family, guide
+from bot.dialog import family, guide
 from bot.dialog.context import Turn
-from bot.dialog.replies import Button, Outgoing, Response, Rows, fit, text
 from bot.stats.counters import record_check
 from bot.texts import EDITED_NOTE, EMPTY_PROMPT, LONG_TEXT_NOTE, verdict_text
+from bot.views import callbacks
+from bot.views.replies import Button, Outgoing, Response, Rows, fit, text
 
 #: Words that say the harm may already be done: money sent, a code given away, a "platform"
 #: that will not pay out. Such a message is a cry for help, whatever its risk.

@@ -7,11 +7,11 @@ The rules (code alphabet, expiry, try limit, the in-memory share box) are in `bo
 from __future__ import annotations
 
 from bot import family as rules
-from bot.dialog import callbacks
 from bot.dialog.context import Turn
-from bot.dialog.replies import Button, Outgoing, Reply, Response, Rows, fit, text
 from bot.storage import FamilyLink
 from bot.texts import EXPIRED
+from bot.views import callbacks
+from bot.views.replies import Button, Outgoing, Reply, Response, Rows, fit, text
 
 FAMILY_TITLE = "👨‍👩‍👧 家人守护"
 PRIVATE_ONLY = "家人守护请在和我的私聊里设置：点我的头像，发 /family。"

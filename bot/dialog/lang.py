@@ -6,8 +6,8 @@ from functools import lru_cache
 
 import opencc
 
-from bot.dialog.replies import Response
 from bot.storage import Language
+from bot.views.replies import Response
 
 # s2tw: the glyphs Traditional readers expect (為, 裡), without rewriting vocabulary.
 _S2T = opencc.OpenCC("s2tw")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from bot.dialog import callbacks, family
+from bot.dialog import family
 from bot.dialog.context import Turn
 from bot.dialog.lang import to_traditional
-from bot.dialog.replies import Button, KeyRows, Response, text
+from bot.views import callbacks
+from bot.views.replies import Button, KeyRows, Response, text
 
 CHECK = "🔍 查一查"
 LEARN = "📖 学防骗"

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.content.models import ANSWER_LETTERS, Question, Quiz
-from bot.dialog import callbacks
+from bot.content.models import Quiz
 from bot.dialog.context import Turn
-from bot.dialog.replies import Button, Reply, Response, Rows, say, split
 from bot.stats.counters import record_quiz_finish, record_quiz_start
 from bot.storage import Mistake, QuizProgress
 from bot.texts import EXPIRED
+from bot.views import callbacks
+from bot.views.quiz import option_text, question_head, question_reply
+from bot.views.replies import Button, Reply, Response, Rows, say, split
 
-#: Options up to this many characters are written on the buttons themselves.
-OPTION_ON_BUTTON = 16
 ALREADY_ANSWERED = "这道题您已经答过了，请看下面的下一题"
 
 
@@ -50,32 +49,6 @@ def choose(turn: Turn) -> Response:
     lines += [f"· {q.title}：{q.description}" for q in quizzes]
     buttons = tuple((_quiz_button(q, saved.get(q.id)),) for q in quizzes)
     return say(Reply("\n".join(lines), buttons=buttons))
-
-
-def _option(question: Question, index: int) -> str:
-    return f"{ANSWER_LETTERS[index]}. {question.options[index]}"
-
-
-def _question_head(quiz: Quiz, index: int) -> str:
-    return f"📝 {quiz.title} · 第 {index + 1}/{len(quiz.questions)} 题\n\n{quiz.questions[index].question}"
-
-
-def question_reply(quiz: Quiz, index: int) -> Reply:
-    """Question `index` of `quiz`, with one answer button per option."""
-    question = quiz.questions[index]
-    head = _question_head(quiz, index)
-    indices = range(len(question.options))
-    if all(len(o) <= OPTION_ON_BUTTON for o in question.options):
-        body = head
-        labels = [_option(question, i) for i in indices]
-    else:  # long options are written out; the buttons carry only the letters
-        body = head + "\n\n" + "\n".join(_option(question, i) for i in indices)
-        labels = [ANSWER_LETTERS[i] for i in indices]
-    buttons = tuple(
-        (Button(label, callbacks.encode("qa", quiz.id, index, i)),)
-        for i, label in enumerate(labels)
-    )
-    return Reply(body, buttons=buttons)
 
 
 def _encouragement(score: int, total: int) -> str:
@@ -161,13 +134,13 @@ def answer(turn: Turn, quiz_id: str, index: int, option: int) -> Response:
     verdict = (
         "✅ 答对了！"
         if right
-        else f"❌ 不对。正确答案是 {_option(question, question.answer_index)}"
+        else f"❌ 不对。正确答案是 {option_text(question, question.answer_index)}"
     )
     marked = "\n".join(
         (
-            _question_head(quiz, index),
+            question_head(quiz, index),
             "",
-            f"您选了：{_option(question, option)}",
+            f"您选了：{option_text(question, option)}",
             verdict,
             "",
             f"💡 {question.explanation}",
@@ -190,10 +163,10 @@ def review(turn: Turn, quiz_id: str) -> Response:
         if m.question >= len(quiz.questions):
             continue
         q = quiz.questions[m.question]
-        chosen = _option(q, m.chosen) if m.chosen < len(q.options) else "—"
+        chosen = option_text(q, m.chosen) if m.chosen < len(q.options) else "—"
         items.append(
             f"❌ 第 {m.question + 1} 题：{q.question}\n您选了：{chosen}\n"
-            f"正确答案：{_option(q, q.answer_index)}\n💡 {q.explanation}"
+            f"正确答案：{option_text(q, q.answer_index)}\n💡 {q.explanation}"
         )
     again_button: Rows = ((Button("🔁 再做一次", callbacks.encode("qg", quiz.id)),),)
     if not items:

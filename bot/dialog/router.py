@@ -18,7 +18,6 @@ from bot.content.loader import Content
 from bot.dialog import (
     account,
     admin,
-    callbacks,
     check,
     family,
     guide,
@@ -29,10 +28,11 @@ from bot.dialog import (
 )
 from bot.dialog.context import Services, Turn
 from bot.dialog.lang import convert, localize
-from bot.dialog.replies import Outgoing, Response
 from bot.settings import Settings
 from bot.storage import LANGUAGES, Language, Storage
 from bot.texts import EXPIRED
+from bot.views import callbacks
+from bot.views.replies import Outgoing, Response
 
 Flow = Callable[[Turn], Response]
 

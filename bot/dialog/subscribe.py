@@ -6,11 +6,11 @@ Subscriptions are for private chats; the alerts themselves are planned and sent 
 
 from __future__ import annotations
 
-from bot.dialog import callbacks
 from bot.dialog.context import Turn
-from bot.dialog.replies import Button, Response, Rows, text
 from bot.storage import Role, Subscription
 from bot.texts import EXPIRED
+from bot.views import callbacks
+from bot.views.replies import Button, Response, Rows, text
 
 ROLES: dict[Role, str] = {"senior": "老人本人", "family": "家属"}
 SENIOR_BUTTON = "👵 我是老人本人"

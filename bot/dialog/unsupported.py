@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.dialog.context import Turn
-from bot.dialog.replies import Response, text
+from bot.views.replies import Response, text
 
 #: What the bot says to each kind of message it cannot read. Unknown kinds get "other".
 ANSWERS: dict[str, str] = {

@@ -14,12 +14,12 @@ from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.dialog.lang import convert
-from bot.dialog.replies import Response, fit
 from bot.dialog.router import Dialog
 from bot.texts import SOMETHING_WRONG
 from bot.tg.locks import KeyedLocks
 from bot.tg.logsafe import mask
 from bot.tg.render import deliver
+from bot.views.replies import Response, fit
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
-from bot.dialog.replies import MAX_CAPTION, MAX_TEXT, KeyRows, Reply, Rows, fit
+from bot.views.replies import MAX_CAPTION, MAX_TEXT, KeyRows, Reply, Rows, fit
 
 log = logging.getLogger(__name__)
 
