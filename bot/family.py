@@ -1,9 +1,10 @@
 """The family link's rules, without any channel: one-time codes, the try limit, and the
 short-lived memory of a checked text the senior may choose to send to the family.
 
-- A code is 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S,
-  8/B), drawn with `secrets`: 26^8 ≈ 2·10^11 codes. It is valid for 10 minutes, works once,
-  and only its SHA-256 is stored.
+- A code is 8 digits, drawn with `secrets` and shown in two groups (3825 1907), so that a
+  senior can read it aloud over the phone: 10^8 codes. It is valid for 10 minutes, works
+  once, and only its SHA-256 is stored; with at most 5 wrong tries an hour, a guesser's
+  chance is about one in twenty million per code.
 - A user may get a code wrong at most 5 times per hour; then /link refuses even a right
   code until the hour is over, so guessing is hopeless.
 - The text a senior checked is never stored: for the 发给家人 button it is kept in memory
@@ -18,7 +19,7 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 
-ALPHABET = "ACDEFGHJKMNPQRTUVWXY346789"
+ALPHABET = "0123456789"
 CODE_LENGTH = 8
 CODE_TTL = 10 * 60
 MAX_WRONG_TRIES = 5
@@ -34,21 +35,21 @@ CALLBACK_INTERVAL = 5 * 60
 
 
 def new_code() -> str:
-    """A fresh one-time code, e.g. ``K7P4QX9M``."""
+    """A fresh one-time code, e.g. ``38251907``."""
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def display_code(code: str) -> str:
-    """The code as shown to people, in two easy halves: ``K7P4-QX9M``."""
+    """The code as shown to people, in two easy halves: ``3825 1907``."""
     half = CODE_LENGTH // 2
-    return f"{code[:half]}-{code[half:]}"
+    return f"{code[:half]} {code[half:]}"
 
 
 def normalize_code(typed: str) -> str | None:
-    """The code in what someone typed (any case, spaces, dashes, full-width), or None when
-    it cannot be a code at all (wrong length or letters outside the alphabet)."""
-    cleaned = unicodedata.normalize("NFKC", typed).upper()
-    cleaned = "".join(ch for ch in cleaned if ch.isalnum())
+    """The code in what someone typed (spaces, dashes, full-width digits), or None when it
+    cannot be a code at all (wrong length, or anything but digits)."""
+    cleaned = unicodedata.normalize("NFKC", typed)
+    cleaned = "".join(ch for ch in cleaned if not ch.isspace() and ch not in "-–—_.,，、")
     if len(cleaned) != CODE_LENGTH or any(ch not in ALPHABET for ch in cleaned):
         return None
     return cleaned

@@ -38,6 +38,14 @@ TITLES = {
         "定时提醒 (alerts)",
         "content/alerts.yaml：定时发送的防骗提醒：内容、时间（schedule 或 at）、发给谁。",
     ),
+    "conversation": (
+        "对话说法 (conversation)",
+        "content/conversation.yaml：问候、感谢、看不懂、想改设置、钱已经被骗走的求助，每种说法带例句和反例。",
+    ),
+    "faq": (
+        "常见问题 (faq)",
+        "content/faq.yaml：老人和家属常问的问题：几种问法、一个简短的回答、一个下一步按钮。",
+    ),
 }
 
 

@@ -18,11 +18,13 @@ KEYBOARD = [
     ["🔍 查一查", "📖 学防骗"],
     ["🛡️ 三不口诀", "🔔 订阅提醒"],
     ["👨‍👩‍👧 家人守护", "🆘 求助"],
+    ["⚙️ 简体 / 繁體"],
 ]
 KEYBOARD_HANT = [
     ["🔍 查一查", "📖 學防騙"],
     ["🛡️ 三不口訣", "🔔 訂閱提醒"],
     ["👨‍👩‍👧 家人守護", "🆘 求助"],
+    ["⚙️ 簡體 / 繁體"],
 ]
 POLICE_SCAM = "我是公安局的，您的银行卡涉嫌洗钱，请把钱转到安全账户配合调查，不要告诉家人"
 
@@ -51,7 +53,7 @@ class TestStartAndHelp:
     async def test_start_welcomes_with_the_big_keyboard(
         self, senior, content, conv, language
     ) -> None:
-        """/start: the welcome lines and a persistent keyboard of six big buttons."""
+        """/start: the welcome lines and a persistent keyboard: six big buttons and 简体/繁體."""
         [message] = await senior.send("/start")
         assert message.text == conv("\n".join(content.guidance.welcome))
         assert message.keyboard == (KEYBOARD_HANT if language == "zh-Hant" else KEYBOARD)
@@ -74,7 +76,7 @@ class TestStartAndHelp:
             "\n"
             "☎️ 拿不准就打 96110 问一问；遇到危险、钱已转出，马上打 110。"
         )
-        assert message.labels == ["🆘 求助"]
+        assert message.labels == [conv("🆘 求助"), conv("⚙️ 换成繁體字 / 简体字")]
 
     async def test_check_button_asks_for_the_message(self, senior, conv) -> None:
         [message] = await senior.send("🔍 查一查")
@@ -94,14 +96,16 @@ class TestSos:
     async def test_sos_gives_the_hotlines_and_what_to_do_if_money_was_sent(
         self, senior, content, conv
     ) -> None:
+        """The page opens with the first steps, lists every hotline, and is short (≤ 300)."""
         [message] = await senior.send("🆘 求助")
         guidance = content.guidance
-        expected = ["🆘 求助电话"]
-        expected += [f"☎️ {h.number} {h.name}：{h.when}" for h in guidance.hotlines]
-        expected += ["", "💸 钱已经转出去了？"]
-        expected += [f"{i}. {s}" for i, s in enumerate(guidance.money_already_sent, start=1)]
-        assert message.text == conv("\n".join(expected))
-        assert "☎️ 110" in message.text and "☎️ 96110" in message.text
+        lines = message.text.split("\n")
+        assert lines[0] == conv("🆘 钱已经转出去了？请马上：")
+        assert lines[1] == conv(f"1. {guidance.money_already_sent[0]}") and "110" in lines[1]
+        assert conv("止付") in lines[2]
+        for hotline in guidance.hotlines:
+            assert conv(f"{hotline.number} {hotline.name}") in lines
+        assert len(message.text) <= 300
 
     async def test_sos_command_is_the_same(self, senior) -> None:
         [by_button] = await senior.send("🆘 求助")
@@ -129,7 +133,8 @@ class TestCheck:
     async def test_an_ordinary_message_is_fine(self, senior, content, conv) -> None:
         [message] = await senior.send("妈，我今晚回家吃饭，帮我留碗汤。")
         assert message.text == conv(
-            "🟢 没发现问题\n\n👉 没有发现常见的诈骗说法。凡是要您转账的，都先和家人商量。"
+            "🟢 没发现问题\n\n👉 没有发现常见的诈骗说法。凡是要您转账的，都先和家人商量。\n"
+            "👉 还有拿不准的，随时再发给我；着急的事，打 96110 问一问。"
         )
         assert message.buttons == []
 
@@ -145,12 +150,14 @@ class TestCheck:
         assert senior.notice() == {"text": None, "show_alert": False}
 
     async def test_a_victim_is_told_what_to_do_now(self, senior, conv) -> None:
-        """'I was scammed' gets the first steps at once and the 求助 button, at any risk."""
+        """'I was scammed' gets the first steps at once and the 求助 button, never a verdict."""
         [message] = await senior.send("我上个月被骗了三千块，是用微信转的，现在还能追回来吗？")
         lines = message.text.split("\n")
-        assert lines[0] == conv("💸 如果钱已经转出去，或者说了验证码，请马上：")
+        assert lines[0] == conv("不要着急，您马上来问是对的。请现在就做这几件事：")
         assert lines[1].startswith("1. ") and "110" in lines[1]
-        assert conv("🆘 钱已经转出去了怎么办") in message.labels
+        assert conv("止付") in lines[2]
+        assert not any(mark in message.text for mark in ("🟢", "🟡", "🟠", "🔴"))
+        assert conv("🆘 求助电话") in message.labels
 
     async def test_no_urgent_steps_for_an_ordinary_worry(self, senior, conv) -> None:
         """A question about a scam that has not happened gets no 'money already sent' steps."""
@@ -160,7 +167,7 @@ class TestCheck:
     async def test_money_sent_button_opens_sos(self, senior, conv) -> None:
         await senior.send(POLICE_SCAM)
         [sos] = await senior.press(conv("🆘 钱已经转出去了怎么办"))
-        assert sos.text.startswith(conv("🆘 求助电话"))
+        assert sos.text.startswith(conv("🆘 钱已经转出去了？"))
 
     async def test_the_checked_text_is_never_stored(self, harness, senior, database_url) -> None:
         """Privacy: nothing of the checked message reaches the database files."""
@@ -364,6 +371,6 @@ class TestForget:
 
         await senior.send("/forget")
         await senior.press(conv("确认删除"))
-        assert senior.last.text == conv("✅ 已经全部删掉了。以后想用，随时发 /start。")
+        assert senior.last.text == conv("✅ 已经全部删掉了。以后想用，随时给我发消息就行。")
         assert harness.storage.get_user(1001) is None
         assert harness.storage.all_progress(1001) == {}

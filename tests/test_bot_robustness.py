@@ -104,7 +104,7 @@ class TestOtherMessages:
     async def test_an_unknown_command_says_what_to_do(self, harness) -> None:
         [message] = await harness.person().send("/weather")
         assert message.text == (
-            "我不认识这个命令。把拿不准的消息直接发给我就行，或者发 /help 看看我能做什么。"
+            "我不认识这个命令。把拿不准的消息直接发给我就行，或者点下面的按钮看看我能做什么。"
         )
 
 

@@ -33,7 +33,7 @@ class TestConsole:
         out = _chat(database_url)
         assert out.startswith("\n" + "\n".join(content.guidance.welcome))
         assert (
-            "〔≡〕🔍 查一查 · 📖 学防骗 · 🛡️ 三不口诀 · 🔔 订阅提醒 · 👨‍👩‍👧 家人守护 · 🆘 求助（输入按钮上的字就行）"
+            "〔≡〕🔍 查一查 · 📖 学防骗 · 🛡️ 三不口诀 · 🔔 订阅提醒 · 👨‍👩‍👧 家人守护 · 🆘 求助 · ⚙️ 简体 / 繁體（输入按钮上的字就行）"
             in out
         )
 
@@ -56,7 +56,7 @@ class TestConsole:
         out = _chat(database_url, "/settings", "2", "/help")
         assert "✅ 好的，以後我用繁體字和您說話。" in out
         assert (
-            "〔≡〕🔍 查一查 · 📖 學防騙 · 🛡️ 三不口訣 · 🔔 訂閱提醒 · 👨‍👩‍👧 家人守護 · 🆘 求助（輸入按鈕上的字就行）"
+            "〔≡〕🔍 查一查 · 📖 學防騙 · 🛡️ 三不口訣 · 🔔 訂閱提醒 · 👨‍👩‍👧 家人守護 · 🆘 求助 · ⚙️ 簡體 / 繁體（輸入按鈕上的字就行）"
             in out
         )
         assert "我是三不衛士，能幫您：" in out
@@ -81,7 +81,7 @@ class TestConsole:
         )
         assert result.returncode == 0
         assert "没有设置 TELEGRAM_BOT_TOKEN" in result.stderr
-        assert "🆘 求助电话" in result.stdout
+        assert "🆘 钱已经转出去了？请马上：" in result.stdout
 
 
 class TestConsoleAdmin:

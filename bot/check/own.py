@@ -44,3 +44,7 @@ def content_texts(content: Content) -> Iterator[str]:
             yield from (q.question, q.explanation, *q.options)
     for pattern in content.patterns:
         yield from pattern.advice
+    for faq in content.faqs:
+        yield faq.answer
+    if content.conversation is not None:
+        yield from (i.reply for i in content.conversation.intents if i.reply)

@@ -14,14 +14,23 @@ from pathlib import Path
 
 from bot.check.engine import Checker
 from bot.content.loader import Content, ContentError, Problem, content_files, load_content
+from bot.understand.reader import Reader
 
 
 @dataclass(frozen=True)
 class Served:
-    """Content and the checker built from it: replaced together, never half."""
+    """Content, and the checker and reader built from it: replaced together, never half."""
 
     content: Content
     checker: Checker
+    reader: Reader
+
+    @classmethod
+    def of(cls, content: Content) -> Served:
+        """The checker and the reader for `content`."""
+        return cls(
+            content, Checker.from_content(content), Reader(content.conversation, content.faqs)
+        )
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,7 @@ class FixedContent(_Serving):
     """Content that never changes (tests, benchmarks): the same interface, no reload."""
 
     def __init__(self, content: Content) -> None:
-        self.served = Served(content, Checker.from_content(content))
+        self.served = Served.of(content)
 
 
 class LiveContent(_Serving):
@@ -82,7 +91,7 @@ class LiveContent(_Serving):
     def __init__(self, root: Path, content: Content | None = None) -> None:
         self.root = root
         first = content if content is not None else load_content(root)
-        self.served = Served(first, Checker.from_content(first))
+        self.served = Served.of(first)
         self._stamp = fingerprint(root)
         self._lock = threading.Lock()
 
@@ -100,7 +109,7 @@ class LiveContent(_Serving):
                 # Remember the broken state so a file watcher reports it once, not forever.
                 self._stamp = stamp
                 return ReloadResult(changed=False, problems=tuple(exc.problems))
-            self.served = Served(content, Checker.from_content(content))
+            self.served = Served.of(content)
             self._stamp = stamp
             return ReloadResult(changed=True)
 

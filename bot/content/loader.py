@@ -31,6 +31,9 @@ from bot.content.models import (
     Alert,
     AlertFile,
     Blocklist,
+    ConversationFile,
+    Faq,
+    FaqFile,
     Guidance,
     Pattern,
     Quiz,
@@ -60,6 +63,8 @@ KINDS: dict[str, type[BaseModel]] = {
     "guidance": Guidance,
     "quiz": Quiz,
     "alerts": AlertFile,
+    "conversation": ConversationFile,
+    "faq": FaqFile,
 }
 
 #: The folder (below the project root) that holds one JSON Schema per content type.
@@ -88,6 +93,9 @@ class Content:
     guidance: Guidance
     quizzes: tuple[Quiz, ...]
     alerts: tuple[Alert, ...] = ()
+    conversation: ConversationFile | None = None
+    """What a senior may say besides a message to check (None: every text is checked)."""
+    faqs: tuple[Faq, ...] = ()
 
     def quiz(self, quiz_id: str) -> Quiz | None:
         """The quiz with this id, or None."""
@@ -129,6 +137,10 @@ def detect_kind(data: Any) -> str | None:
         return "quiz"
     if "alerts" in keys:
         return "alerts"
+    if "intents" in keys:
+        return "conversation"
+    if "faqs" in keys:
+        return "faq"
     if "danger_signals" in keys or "safe_markers" in keys:
         return "signals"
     if "cards" in keys or "rule" in keys:
@@ -294,6 +306,12 @@ def _ids(item: Loaded) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
     elif isinstance(model, AlertFile):
         for i, alert in enumerate(model.alerts):
             yield "提醒", alert.id, ("alerts", i, "id")
+    elif isinstance(model, ConversationFile):
+        for i, intent in enumerate(model.intents):
+            yield "说法", intent.id, ("intents", i, "id")
+    elif isinstance(model, FaqFile):
+        for i, faq in enumerate(model.faqs):
+            yield "问题", faq.id, ("faqs", i, "id")
     elif isinstance(model, SignalFile):
         for i, signal in enumerate(model.danger_signals):
             yield "信号", signal.id, ("danger_signals", i, "id")
@@ -356,6 +374,7 @@ def assemble(loaded: Sequence[Loaded], root: Path) -> tuple[Content | None, list
         return items[0].model
 
     signals, blocklist, guidance = single("signals"), single("blocklist"), single("guidance")
+    conversation, faq_file = single("conversation"), single("faq")
     patterns = tuple(i.model for i in by_kind.get("pattern", []) if isinstance(i.model, Pattern))
     quizzes = tuple(i.model for i in by_kind.get("quiz", []) if isinstance(i.model, Quiz))
     covered = {p.category for p in patterns}
@@ -382,9 +401,39 @@ def assemble(loaded: Sequence[Loaded], root: Path) -> tuple[Content | None, list
         if isinstance(i.model, AlertFile)
         for a in i.model.alerts
     )
+    faqs = faq_file.faqs if isinstance(faq_file, FaqFile) else ()
+    if faqs:
+        problems += _next_step_problems(by_kind["faq"][0], {q.id for q in quizzes})
     if problems or signals is None or blocklist is None or guidance is None:
         return None, problems
-    return Content(patterns, signals, blocklist, guidance, quizzes, alerts), problems
+    return Content(
+        patterns, signals, blocklist, guidance, quizzes, alerts, conversation, faqs
+    ), problems
+
+
+def _next_step_problems(item: Loaded, quiz_ids: set[str]) -> list[Problem]:
+    """Each answer's button must lead somewhere: an existing quiz, a known scam card."""
+    problems: list[Problem] = []
+    if not isinstance(item.model, FaqFile) or item.node is None:
+        return problems
+    for i, faq in enumerate(item.model.faqs):
+        kind, _, target = faq.next.partition(":")
+        wrong = (kind == "quiz" and target not in quiz_ids) or (
+            kind == "card" and target not in CATEGORY_IDS
+        )
+        if wrong:
+            known = sorted(quiz_ids) if kind == "quiz" else list(CATEGORY_IDS)
+            close = difflib.get_close_matches(target, known, n=1, cutoff=0.6)
+            hint = f"，是不是想写 {kind}:{close[0]}？" if close else ""
+            problems.append(
+                Problem(
+                    display_path(item.path),
+                    node_at(item.node, ("faqs", i, "next")),
+                    f"第 {i + 1} 个问题的 next 指向 {faq.next}，没有这个"
+                    f"{'测验' if kind == 'quiz' else '骗局类别'}{hint}",
+                )
+            )
+    return problems
 
 
 def load_content(root: Path) -> Content:

@@ -46,6 +46,8 @@ _ITEM_NAMES = {
     "hotlines": "第 {n} 个热线（hotlines）",
     "danger_signals": "第 {n} 个 danger_signals",
     "safe_markers": "第 {n} 个 safe_markers",
+    "intents": "第 {n} 个说法（intents）",
+    "faqs": "第 {n} 个问题（faqs）",
 }
 
 

@@ -185,7 +185,11 @@ class Guidance(Strict):
     hotlines: tuple[Hotline, ...] = Field(min_length=1)
     """求助电话 (hotlines)."""
     money_already_sent: tuple[Text, ...] = Field(min_length=1)
-    """钱已经转出去了怎么办 (what to do when money is gone)."""
+    """钱已经转出去了怎么办，前 3 条最要紧（报警、银行止付、保存记录），求助时先说 (what to do when money is gone; the first three lead a cry for help)."""
+    if_secret_given: Text | None = None
+    """验证码、密码或卡号已经告诉对方时，多说的一步 (the extra step when a code, password or card number was given)."""
+    if_app_installed: Text | None = None
+    """已经装了对方的软件或开了屏幕共享时，多说的一步 (the extra step when an app was installed or the screen shared)."""
     cards: tuple[Card, ...] = Field(min_length=1)
     """每类骗局一张卡片 (one card per scam type)."""
 
@@ -282,3 +286,110 @@ class AlertFile(Strict):
 
     alerts: tuple[Alert, ...] = Field(min_length=1)
     """提醒列表 (the alerts)."""
+
+
+# --- conversation: what a senior may say besides a message to check ------------------------
+
+IntentKind = Literal["help", "smalltalk", "confusion", "wish", "menu"]
+#: What a wish or a typed menu word asks the bot to do.
+IntentAction = Literal[
+    "traditional",
+    "simplified",
+    "bigger_text",
+    "stop_alerts",
+    "start_alerts",
+    "forget",
+    "check",
+    "quiz",
+    "guide",
+    "subscribe",
+    "sos",
+    "family",
+    "help",
+    "start",
+    "settings",
+]
+
+
+class Intent(Strict):
+    """One thing a senior may say: a greeting, a wish, a cry for help, a menu word, ..."""
+
+    id: Slug
+    """编号 (unique id)."""
+    kind: IntentKind
+    """哪一类：help 求助（钱或验证码已经给出去了）/ smalltalk 寒暄 / confusion 看不懂 / wish 想改设置 / menu 菜单词 (the kind)."""
+    action: IntentAction | None = None
+    """wish 和 menu 要做的事，例如 traditional 换繁体、bigger_text 字大一点、quiz 做测验 (what a wish or menu word does)."""
+    whole: bool = False
+    """true：整条消息差不多就是这句话才算（寒暄、菜单词）；false：消息里有这句话就算 (must the phrase be the whole message?)."""
+    phrases: tuple[Text, ...] = ()
+    """要找的说法，会模糊匹配，差一个字也能认出来 (phrases, matched fuzzily)."""
+    regexes: tuple[str, ...] = ()
+    """正则表达式，可不写 (optional regular expressions)."""
+    unless: tuple[str, ...] = ()
+    """有这些说法（正则）时不算，例如 差点被骗 不是求助 (regexes that cancel a match)."""
+    reply: Text | None = None
+    """回答的话（寒暄、看不懂、部分愿望要写）(what the bot answers)."""
+    examples: tuple[Text, ...] = Field(min_length=1)
+    """一定要被认成这一条的例句，检查时会实际跑一遍 (must be read as this intent)."""
+    counter_examples: tuple[Text, ...] = ()
+    """不能被认成这一条的句子 (must not be read as this intent)."""
+
+    _regexes = field_validator("regexes", "unless")(_check_regexes)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Intent:
+        if not (self.phrases or self.regexes):
+            raise ValueError("至少要写一个说法 (phrases) 或正则 (regexes)")
+        if self.kind in ("wish", "menu") and self.action is None:
+            raise ValueError(f"{self.kind} 类要写 action：它要做什么")
+        if self.kind in ("smalltalk", "confusion") and self.reply is None:
+            raise ValueError(f"{self.kind} 类要写 reply：回答的话")
+        return self
+
+
+class ConversationFile(Strict):
+    """`content/conversation.yaml`: greetings, thanks, confusion, wishes, cries for help."""
+
+    intents: tuple[Intent, ...] = Field(min_length=1)
+    """各种说法 (the intents)."""
+    question_words: tuple[Text, ...] = Field(min_length=1)
+    """说明这是在提问的词，例如 吗、怎么、能不能 (words that make a question)."""
+    story_words: tuple[Text, ...] = Field(min_length=1)
+    """说明是在讲发生过的事或转发的消息，例如 有人打电话、他说、收到一条 (words of a retelling or a pasted message)."""
+    story_regexes: tuple[str, ...] = ()
+    """同上，用正则表达式写 (the same, as regular expressions)."""
+
+    _regexes = field_validator("story_regexes")(_check_regexes)
+
+
+# --- questions and answers --------------------------------------------------------------------
+
+#: Where an answer's button leads: a page of the bot, a quiz, or a scam card.
+NEXT_STEP = re.compile(
+    r"^(sos|check|guide|family|subscribe|quiz:[a-z0-9][a-z0-9_-]{0,39}|card:[a-z_]+)$"
+)
+#: The longest answer, in characters: seniors read it on a phone.
+MAX_FAQ_ANSWER = 200
+
+
+class Faq(Strict):
+    """One question seniors or families ask, its ways of asking, and the answer."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,23}$")]
+    """编号：小写字母、数字、- 和 _，最长 24 个字符 (unique id, at most 24 characters)."""
+    asks: tuple[Text, ...] = Field(min_length=2)
+    """几种问法，检查时每一种都要被认成这个问题 (ways of asking; each must find this answer)."""
+    answer: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_FAQ_ANSWER)
+    ]
+    """回答，最多 200 个字 (the answer, at most 200 characters)."""
+    next: Annotated[str, StringConstraints(pattern=NEXT_STEP.pattern)]
+    """下一步按钮：sos 求助、check 查一查、guide 三不口诀、family 家人守护、subscribe 订阅提醒、quiz:测验编号、card:骗局类别 (the next-step button)."""
+
+
+class FaqFile(Strict):
+    """`content/faq.yaml`: what seniors and their families ask."""
+
+    faqs: tuple[Faq, ...] = Field(min_length=1)
+    """问题列表 (the questions)."""

@@ -21,6 +21,7 @@ from bot.views import callbacks
 from bot.views.guide import page_reply
 from bot.views.quiz import question_reply
 from bot.views.replies import length
+from bot.views.sos import SOS_MAX, SOS_STEPS, sos_text
 
 #: Longest answer option, in characters: each option must read well on a button.
 MAX_OPTION = 40
@@ -162,6 +163,14 @@ def _guidance_problems(guidance: Guidance, node: yaml.Node, file: str) -> Iterat
                 f"第 {i + 1} 张卡片的 title 要写这类骗局的名称“{name}”（现在是“{card.title}”）："
                 "判断结果、卡片和统计都用同一个名字，老人才不会糊涂",
             )
+    shown_sos = length(sos_text(guidance))
+    if shown_sos > SOS_MAX:
+        yield Problem(
+            file,
+            node_at(node, ("money_already_sent",)),
+            f"求助页（money_already_sent 的前 {SOS_STEPS} 条和 hotlines 的号码、名称）显示出来有 "
+            f"{shown_sos} 个字，最多 {SOS_MAX} 个字：着急的人要一眼看完，请写短一些",
+        )
     # Render every page exactly as the bot does.
     for page in range(1 + len(guidance.cards)):
         shown = length(page_reply(guidance, page, edit=False).text)

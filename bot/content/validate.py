@@ -21,7 +21,8 @@ from bot.content.loader import (
     node_at,
     parse_files,
 )
-from bot.content.models import Blocklist, Pattern, SignalFile
+from bot.content.models import Blocklist, ConversationFile, FaqFile, Pattern, SignalFile
+from bot.understand.reader import Reader, Reading
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -97,6 +98,95 @@ def check_examples(loaded: Sequence[Loaded], shipped: Sequence[Loaded]) -> list[
     return problems
 
 
+def _checker_for(loaded: Sequence[Loaded], shipped: Sequence[Loaded]) -> Checker | None:
+    """The engine as the bot would build it from these files (named ones win)."""
+    named = [m for _, m in _models(loaded, Pattern) if isinstance(m, Pattern)]
+    ids = {m.id for m in named}
+    patterns = named + [
+        m for _, m in _models(shipped, Pattern) if isinstance(m, Pattern) and m.id not in ids
+    ]
+    signals = next((m for _, m in _models([*loaded, *shipped], SignalFile)), None)
+    blocklist = next((m for _, m in _models([*loaded, *shipped], Blocklist)), Blocklist())
+    if not isinstance(signals, SignalFile) or not isinstance(blocklist, Blocklist):
+        return None
+    return Checker(patterns, signals, blocklist)
+
+
+def check_conversation(loaded: Sequence[Loaded], shipped: Sequence[Loaded]) -> list[Problem]:
+    """Run every intent's examples and counter-examples, and every FAQ way of asking, through
+    the real reader (with the real check deciding what carries scam evidence)."""
+    tested = [
+        item for item in loaded if isinstance(item.model, (ConversationFile, FaqFile)) and item.node
+    ]
+    if not tested:
+        return []
+    everything = [*loaded, *(s for s in shipped if s.kind not in {t.kind for t in tested})]
+    conversation = next((m for _, m in _models(everything, ConversationFile)), None)
+    faq_file = next((m for _, m in _models(everything, FaqFile)), None)
+    checker = _checker_for(loaded, shipped)
+    if checker is None:
+        return [Problem("content/signals.yaml", 0, "signals 文件有错，无法运行例子")]
+    reader = Reader(
+        conversation if isinstance(conversation, ConversationFile) else None,
+        faq_file.faqs if isinstance(faq_file, FaqFile) else (),
+    )
+    problems: list[Problem] = []
+    for item in tested:
+        assert item.node is not None
+        file = display_path(item.path)
+        if isinstance(item.model, ConversationFile):
+            for i, intent in enumerate(item.model.intents):
+                for j, example in enumerate(intent.examples):
+                    got = reader.read(example, checker.check)
+                    if got.kind != intent.kind or (
+                        intent.kind != "help"
+                        and got.intent is not None
+                        and got.intent.id != intent.id
+                    ):
+                        problems.append(
+                            Problem(
+                                file,
+                                node_at(item.node, ("intents", i, "examples", j)),
+                                f"例句没被认成 {intent.id}（{intent.kind}），被认成了 "
+                                f"{_shown_reading(got)}：请补充 phrases。{example[:40]}",
+                            )
+                        )
+                for j, example in enumerate(intent.counter_examples):
+                    got = reader.read(example, checker.check)
+                    if got.intent is not None and got.intent.id == intent.id:
+                        problems.append(
+                            Problem(
+                                file,
+                                node_at(item.node, ("intents", i, "counter_examples", j)),
+                                f"反例被认成了 {intent.id}：请把 phrases 写得更具体，"
+                                f"或者在 unless 里排除。{example[:40]}",
+                            )
+                        )
+        elif isinstance(item.model, FaqFile):
+            for i, faq in enumerate(item.model.faqs):
+                for j, ask in enumerate(faq.asks):
+                    got = reader.read(ask, checker.check)
+                    if got.kind != "question" or faq.id not in {f.id for f in got.faqs}:
+                        problems.append(
+                            Problem(
+                                file,
+                                node_at(item.node, ("faqs", i, "asks", j)),
+                                f"这个问法没找到问题 {faq.id}，被认成了 {_shown_reading(got)}："
+                                f"请换个说法，或者把别的问题的问法改得不那么像。{ask[:40]}",
+                            )
+                        )
+    return problems
+
+
+def _shown_reading(reading: Reading) -> str:
+    """What a text was read as, for staff: the kind, and the intent or the answers found."""
+    if reading.intent is not None:
+        return f"{reading.kind}（{reading.intent.id}）"
+    if reading.faqs:
+        return f"question（{'、'.join(f.id for f in reading.faqs)}）"
+    return reading.kind
+
+
 def validate(paths: Sequence[Path], root: Path, *, replaces: Sequence[Path] = ()) -> list[Problem]:
     """All problems in the named files (or, with none named, in all shipped content).
 
@@ -121,4 +211,5 @@ def validate(paths: Sequence[Path], root: Path, *, replaces: Sequence[Path] = ()
             if p.file in ours and p not in problems
         ]
     problems += check_examples(loaded, shipped)
+    problems += check_conversation(loaded, shipped)
     return sorted(set(problems))

@@ -6,7 +6,7 @@ from bot.dialog import menu
 from bot.dialog.context import Turn
 from bot.storage import Language
 from bot.views import callbacks
-from bot.views.replies import Button, Reply, Response, say, text
+from bot.views.replies import Button, Reply, Response, Rows, say, text
 
 #: Button labels are fixed in their own script, so each reads right in either mode.
 _CHOICES: tuple[tuple[str, Language, str], ...] = (
@@ -16,9 +16,9 @@ _CHOICES: tuple[tuple[str, Language, str], ...] = (
 _BY_CODE: dict[str, tuple[str, Language]] = {code: (label, lang) for label, lang, code in _CHOICES}
 
 
-def settings(turn: Turn) -> Response:
-    """Ask which script to use; the current one is ticked."""
-    buttons = tuple(
+def choice_buttons(turn: Turn) -> Rows:
+    """One button per script, each labelled in its own script; the current one is ticked."""
+    return tuple(
         (
             Button(
                 ("✓ " if lang == turn.user.language else "") + label, callbacks.encode("lang", code)
@@ -26,7 +26,11 @@ def settings(turn: Turn) -> Response:
         )
         for label, lang, code in _CHOICES
     )
-    return text("⚙️ 您想看简体字，还是繁體字？", buttons=buttons)
+
+
+def settings(turn: Turn) -> Response:
+    """Ask which script to use; the current one is ticked."""
+    return text("⚙️ 您想看简体字，还是繁體字？", buttons=choice_buttons(turn))
 
 
 def choose_language(turn: Turn, code: str) -> Response:
@@ -60,4 +64,4 @@ def forget_answer(turn: Turn, confirmed: bool) -> Response:
         return say(Reply("好的，什么都没删。", edit=True))
     turn.storage.forget_user(turn.user.id)
     turn.services.shares.forget(turn.user.id)
-    return say(Reply("✅ 已经全部删掉了。以后想用，随时发 /start。", edit=True))
+    return say(Reply("✅ 已经全部删掉了。以后想用，随时给我发消息就行。", edit=True))

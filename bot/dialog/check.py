@@ -9,10 +9,7 @@ with linked family meets a high-risk scam, the family is told the scam type and 
 
 from __future__ import annotations
 
-import re
-
-from bot.check.engine import MAX_CHECK_CHARS
-from bot.check.normalize import clean
+from bot.check.engine import MAX_CHECK_CHARS, Verdict
 from bot.dialog import family, guide
 from bot.dialog.context import Turn
 from bot.stats.counters import record_check
@@ -20,36 +17,35 @@ from bot.texts import EDITED_NOTE, EMPTY_PROMPT, LONG_TEXT_NOTE, verdict_text
 from bot.views import callbacks
 from bot.views.replies import Button, Outgoing, Response, Rows, fit, text
 
-#: Words that say the harm may already be done: money sent, a code given away, a "platform"
-#: that will not pay out. Such a message is a cry for help, whatever its risk.
-ALREADY_HAPPENED = re.compile(
-    r"被骗了|被骗走|我被骗|上当了|已经(转|汇|打)(了|账|钱|款|过去|给|到)|转过去了|钱转出去|"
-    r"(钱|款)?(转|汇)给了(他|她|对方|骗子)|打给了对方|告诉了(他|她|对方|骗子|一个)|给了对方|"
-    r"提不了现|取不出来|把我拉黑|把我删了|删了我"
-)
-#: How many of the "money already sent" steps lead such a reply (the 求助 page has all).
-URGENT_STEPS = 2
+#: The plain answer to a retold story that asks "is this true?", by whether it warns.
+TRUE_OR_NOT = {
+    True: "您问是不是真的：很可能是骗局，请别信，也别转账。",
+    False: "您问是不是真的：我没看出常见的骗局说法，但只要对方要钱、要验证码，都先和家人商量。",
+}
+#: The last line of a reply that found nothing: what to do next.
+NEXT_STEP = "👉 还有拿不准的，随时再发给我；着急的事，打 96110 问一问。"
 
 
-def already_happened(message: str) -> bool:
-    """Whether the sender says money or a code may already be gone."""
-    return ALREADY_HAPPENED.search(clean(message)) is not None
-
-
-def check(turn: Turn, message: str, *, edited: bool = False) -> Response:
-    """Judge `message` and say how risky it is, why, and what to do now."""
+def check(
+    turn: Turn,
+    message: str,
+    *,
+    edited: bool = False,
+    verdict: Verdict | None = None,
+    asks_if_true: bool = False,
+) -> Response:
+    """Judge `message` (or take the `verdict` already reached) and say how risky it is, why,
+    and what to do now. `asks_if_true`: the message ends by asking whether it is true."""
     if not message.strip():
         return text(EMPTY_PROMPT)
     content = turn.content
-    verdict = turn.checker.check(message)
+    verdict = verdict if verdict is not None else turn.checker.check(message)
     record_check(turn.storage, turn.day, verdict.risk, verdict.category)
     parts = [verdict_text(verdict, content.guidance)]
-    harmed = already_happened(message)
-    if harmed:
-        steps = content.guidance.money_already_sent[:URGENT_STEPS]
-        urgent = ["💸 如果钱已经转出去，或者说了验证码，请马上："]
-        urgent += [f"{i}. {step}" for i, step in enumerate(steps, start=1)]
-        parts.insert(0, "\n".join(urgent) + "\n")
+    if asks_if_true:
+        parts.insert(0, TRUE_OR_NOT[verdict.flagged])
+    if not verdict.flagged:
+        parts.append(NEXT_STEP)
     if edited:
         parts.insert(0, EDITED_NOTE)
     if len(message.strip()) > MAX_CHECK_CHARS:
@@ -60,14 +56,14 @@ def check(turn: Turn, message: str, *, edited: bool = False) -> Response:
         notify = family.high_risk_notices(turn, verdict.category_name)
     if notify:
         parts.append(
-            "\n👨‍👩‍👧 我已经告诉了您的家人（只说了骗局类型，没发消息原文），请等 TA 联系您。"
+            "\n👨‍👩‍👧 我已经告诉了您的家人（只说了骗局类型，没发消息原文），请等家人联系您。"
         )
-    if verdict.flagged or harmed:
+    if verdict.flagged:
         rows: list[tuple[Button, ...]] = []
         page = guide.page_of_category(content, verdict.category)
         if page is not None:
             rows.append((Button("📖 了解这种骗局", callbacks.encode("gc", page)),))
-        if verdict.risk == "high" or harmed:
+        if verdict.risk == "high":
             rows.append((Button("🆘 钱已经转出去了怎么办", callbacks.encode("sos")),))
         if notify:
             token = turn.services.shares.put(turn.user.id, message.strip(), turn.now)

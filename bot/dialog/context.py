@@ -18,6 +18,7 @@ from bot.content.live import ContentSource, Served
 from bot.content.loader import Content
 from bot.family import CALLBACK_INTERVAL, ShareBox, Throttle
 from bot.storage import Language, Storage, User
+from bot.understand.reader import Reader
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -103,6 +104,11 @@ class Turn:
     def checker(self) -> Checker:
         """The checker built from that content."""
         return self.served.checker
+
+    @property
+    def reader(self) -> Reader:
+        """What tells a message to check from a question, a greeting or a cry for help."""
+        return self.served.reader
 
     @property
     def storage(self) -> Storage:

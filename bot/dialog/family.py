@@ -6,6 +6,8 @@ The rules (code alphabet, expiry, try limit, the in-memory share box) are in `bo
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot import family as rules
 from bot.dialog.context import Turn
 from bot.storage import FamilyLink
@@ -14,7 +16,7 @@ from bot.views import callbacks
 from bot.views.replies import Button, Outgoing, Reply, Response, Rows, fit, text
 
 FAMILY_TITLE = "👨‍👩‍👧 家人守护"
-PRIVATE_ONLY = "家人守护请在和我的私聊里设置：点我的头像，发 /family。"
+PRIVATE_ONLY = "家人守护请在和我的私聊里设置：点我的头像，进去后点「家人守护」。"
 CALLBACK_BUTTON = "📞 请家人给我回电话"
 SHARE_BUTTON = "📨 把这条消息发给家人"
 CONNECT_BUTTON = "👨‍👩‍👧 连上家人"
@@ -76,8 +78,8 @@ def _code_lines(turn: Turn) -> list[str]:
     minutes = rules.CODE_TTL // 60
     return [
         f"🔑 您的邀请码：{rules.display_code(code)}",
-        f"{minutes} 分钟内有效，只能用一次。请把它告诉子女，让他们在三不卫士里发：",
-        f"/link {code}",
+        f"{minutes} 分钟内有效，只能用一次。",
+        f"请把这 {rules.CODE_LENGTH} 个数字念给子女听，让他们在三不卫士里直接发过来就行。",
     ]
 
 
@@ -107,27 +109,49 @@ def _unlink_buttons(turn: Turn, links: list[FamilyLink]) -> Rows:
     return tuple(rows)
 
 
+def typed_code(turn: Turn, message: str) -> Response | None:
+    """A family code sent as a plain message (3825 1907), when it is one; else None.
+
+    A number that is no valid code is left to the rest of the dialog (it may be a number
+    to check), but still counts as a wrong try, so guessing by plain messages is as slow as
+    by /link.
+    """
+    code = rules.normalize_code(message)
+    if code is None or not turn.private:
+        return None
+    now = int(turn.now)
+    if (
+        turn.storage.link_failures_since(turn.user.id, now - rules.TRY_WINDOW)
+        >= rules.MAX_WRONG_TRIES
+    ):
+        return None
+    found = turn.storage.find_link_code(rules.code_hash(code))
+    if found is None:
+        turn.storage.record_link_failure(turn.user.id, now)
+        return None
+    return link(replace(turn, args=code))
+
+
 def link(turn: Turn) -> Response:
     """/link CODE: the family member connects to the senior who gave them the code."""
     if not turn.private:
-        return text("请在和我的私聊里发 /link 邀请码。")
+        return text("请在和我的私聊里，把老人给您的邀请码直接发给我。")
     now = int(turn.now)
     storage = turn.storage
     wrong = storage.link_failures_since(turn.user.id, now - rules.TRY_WINDOW)
     if wrong >= rules.MAX_WRONG_TRIES:
         return text("邀请码错的次数太多了，为了安全，请一小时后再试。")
     if not turn.args.strip():
-        return text("请在 /link 后面写上老人给您的邀请码，比如：/link K7P4QX9M")
+        return text("请把老人给您的 8 位数字邀请码直接发给我，比如：3825 1907")
     code = rules.normalize_code(turn.args)
     if code is None:
         return text(
-            f"这不像邀请码：邀请码是 {rules.CODE_LENGTH} 位字母和数字。"
-            "请核对老人给您的邀请码，再发一次。"
+            f"这不像邀请码：邀请码是 {rules.CODE_LENGTH} 位数字。请核对老人给您的邀请码，再发一次。"
         )
     hashed = rules.code_hash(code)
     found = storage.find_link_code(hashed)
     if found is not None and found.senior_id == turn.user.id:
-        return text("这是您自己的邀请码。请把它告诉子女，让子女来发 /link。")
+        return text("这是您自己的邀请码。请把它念给子女听，让子女发给我。")
     if found is not None and found.expires <= now:
         storage.delete_link_code(hashed)
         return text(
@@ -148,17 +172,17 @@ def link(turn: Turn) -> Response:
         FamilyLink(found.senior_id, turn.user.id, found.senior_name, turn.name, now)
     )
     if not added:
-        return text(f"您和{senior_name}已经连上了，不用再连。发 /family 可以查看。")
+        return text(f"您和{senior_name}已经连上了，不用再连。点「家人守护」可以查看。")
     told = Outgoing(
         found.senior_id,
         f"✅ {family_name} 已经成为您的守护家人。\n"
-        "您查到高风险的消息，或者在求助页请家人回电话时，我会马上告诉 TA。\n"
-        "发 /family 可以查看或解除。",
+        "您查到高风险的消息，或者在求助页请家人回电话时，我会马上告诉家人。\n"
+        "点「家人守护」可以查看或解除。",
     )
     return text(
         f"✅ 连上了！您现在守护着 {senior_name}。\n"
         f"{senior_name} 查到高风险的消息，或者请您回电话时，我会马上告诉您。\n"
-        "发 /family 可以查看或解除。",
+        "点「家人守护」可以查看或解除。",
         notify=(told,),
     )
 
@@ -178,7 +202,9 @@ def unlink(turn: Turn, other_id: int) -> Response:
     )
     told = Outgoing(other_id, f"{me} 解除了家人守护，以后我不再在你们之间传提醒。")
     return Response(
-        replies=(Reply(f"已经解除和「{other_name}」的守护。想再连上，发 /family。", edit=True),),
+        replies=(
+            Reply(f"已经解除和「{other_name}」的守护。想再连上，点「家人守护」。", edit=True),
+        ),
         notice="已解除",
         notify=(told,),
     )
@@ -197,7 +223,7 @@ def high_risk_notices(turn: Turn, category_name: str | None) -> tuple[Outgoing, 
             "⚠️ 家人守护提醒\n"
             f"{_name(link.senior_name or turn.name, '您守护的老人')} 在 {when} "
             f"查了一条消息，像是{scam}，风险高。\n"
-            "请尽快给 TA 打个电话：不转账、不说验证码，拿不准就打 96110。",
+            "请尽快给老人打个电话：不转账、不说验证码，拿不准就打 96110。",
         )
         for link in seniors_family(turn)
     )
@@ -220,7 +246,7 @@ def share(turn: Turn, token: str) -> Response:
     )
     names = "、".join(_name(x.family_name, "家人") for x in links)
     return Response(
-        replies=(Reply(f"✅ 已经发给 {names}。TA 看了会联系您，先别转账。"),),
+        replies=(Reply(f"✅ 已经发给 {names}。家人看了会联系您，先别转账。"),),
         notice="已发给家人",
         notify=notices,
     )

@@ -9,6 +9,7 @@ from bot.dialog.context import Turn
 from bot.dialog.lang import to_traditional
 from bot.views import callbacks
 from bot.views.replies import Button, KeyRows, Response, text
+from bot.views.sos import sos_text
 
 CHECK = "🔍 查一查"
 LEARN = "📖 学防骗"
@@ -16,9 +17,10 @@ RULE = "🛡️ 三不口诀"
 SUBSCRIBE = "🔔 订阅提醒"
 SOS = "🆘 求助"
 FAMILY = "👨‍👩‍👧 家人守护"
+SCRIPT = "⚙️ 简体 / 繁體"
 
-#: The persistent keyboard of big buttons, two to a row.
-KEYBOARD: KeyRows = ((CHECK, LEARN), (RULE, SUBSCRIBE), (FAMILY, SOS))
+#: The persistent keyboard of big buttons, two to a row; the script choice last, on its own.
+KEYBOARD: KeyRows = ((CHECK, LEARN), (RULE, SUBSCRIBE), (FAMILY, SOS), (SCRIPT,))
 
 #: What a keyboard button (or the same words typed) asks for.
 _INTENTS: dict[str, str] = {
@@ -28,6 +30,7 @@ _INTENTS: dict[str, str] = {
     SUBSCRIBE: "subscribe",
     SOS: "sos",
     FAMILY: "family",
+    SCRIPT: "settings",
     "退订": "unsubscribe",
     "退订提醒": "unsubscribe",
     "帮助": "help",
@@ -85,7 +88,11 @@ def help_text(turn: Turn) -> Response:
             "☎️ 拿不准就打 96110 问一问；遇到危险、钱已转出，马上打 110。",
         )
     )
-    return text(body, buttons=((Button("🆘 求助", callbacks.encode("sos")),),))
+    buttons = (
+        (Button("🆘 求助", callbacks.encode("sos")),),
+        (Button("⚙️ 换成繁體字 / 简体字", callbacks.encode("st")),),
+    )
+    return text(body, buttons=buttons)
 
 
 def check_prompt(turn: Turn) -> Response:
@@ -94,15 +101,13 @@ def check_prompt(turn: Turn) -> Response:
 
 
 def sos(turn: Turn) -> Response:
-    """The hotlines, and what to do when money has already been sent."""
-    guidance = turn.content.guidance
-    lines = ["🆘 求助电话"]
-    lines += [f"☎️ {h.number} {h.name}：{h.when}" for h in guidance.hotlines]
-    lines += ["", "💸 钱已经转出去了？"]
-    lines += [f"{i}. {step}" for i, step in enumerate(guidance.money_already_sent, start=1)]
-    return text("\n".join(lines), buttons=family.sos_buttons(turn))
+    """The first steps when money has already been sent, and the hotlines."""
+    return text(sos_text(turn.content.guidance), buttons=family.sos_buttons(turn))
 
 
 def unknown_command(turn: Turn) -> Response:
     """A command the bot does not have."""
-    return text("我不认识这个命令。把拿不准的消息直接发给我就行，或者发 /help 看看我能做什么。")
+    return text(
+        "我不认识这个命令。把拿不准的消息直接发给我就行，或者点下面的按钮看看我能做什么。",
+        buttons=((Button("❓ 我能做什么", callbacks.encode("hp")),),),
+    )

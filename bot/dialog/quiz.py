@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.content.models import Quiz
+from bot.content.models import ANSWER_LETTERS, Quiz
 from bot.dialog.context import Turn
 from bot.stats.counters import record_quiz_finish, record_quiz_start
 from bot.storage import Mistake, QuizProgress
@@ -20,6 +20,9 @@ from bot.views.quiz import option_text, question_head, question_reply
 from bot.views.replies import Button, Reply, Response, Rows, say, split
 
 ALREADY_ANSWERED = "这道题您已经答过了，请看下面的下一题"
+#: A quiz the user moved on in within this many seconds is still on screen: an answer typed
+#: (B, 选B, 第二个) is taken for its question.
+ON_SCREEN_SECONDS = 60 * 60
 
 
 def _stale() -> Response:
@@ -175,3 +178,27 @@ def review(turn: Turn, quiz_id: str) -> Response:
     replies = [Reply(p) for p in pieces[:-1]]
     replies.append(Reply(pieces[-1], buttons=again_button))
     return say(*replies)
+
+
+def on_screen(turn: Turn) -> tuple[Quiz, QuizProgress] | None:
+    """The quiz whose question the user is looking at, if they are in the middle of one."""
+    progress = turn.storage.current_quiz(turn.user.id, int(turn.now) - ON_SCREEN_SECONDS)
+    if progress is None:
+        return None
+    found = turn.content.quiz(progress.quiz_id)
+    if found is None or progress.position >= len(found.questions):
+        return None
+    return found, progress
+
+
+def typed_answer(turn: Turn, on: tuple[Quiz, QuizProgress], option: int) -> Response:
+    """An answer typed instead of pressed: marked exactly as the button would be."""
+    found, progress = on
+    question = found.questions[progress.position]
+    if option >= len(question.options):
+        letters = "、".join(ANSWER_LETTERS[: len(question.options)])
+        head = f"这道题只有 {letters} {len(question.options)} 个选项，请点按钮，或者打字母。"
+        return say(Reply(head), question_reply(found, progress.position))
+    response = answer(turn, found.id, progress.position, option)
+    # Typed, not pressed: there is no message to edit and no button to answer.
+    return replace(response, notice=None)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.alerts.quiet import QuietHours
 from bot.content.live import ContentSource, FixedContent, LiveContent
 from bot.content.loader import Content
+from bot.content.models import Quiz
 from bot.dialog import (
     account,
     admin,
@@ -23,14 +24,17 @@ from bot.dialog import (
     guide,
     menu,
     quiz,
+    rescue,
     subscribe,
+    talk,
     unsupported,
 )
 from bot.dialog.context import Services, Turn
 from bot.dialog.lang import convert, localize
 from bot.settings import Settings
-from bot.storage import LANGUAGES, Language, Storage
+from bot.storage import LANGUAGES, Language, QuizProgress, Storage
 from bot.texts import EXPIRED
+from bot.understand.reader import Reading
 from bot.views import callbacks
 from bot.views.replies import Outgoing, Response
 
@@ -199,14 +203,31 @@ class Dialog:
         edited: bool = False,
         display_name: str | None = None,
     ) -> Response:
-        """Answer a text: a menu button's label opens that flow; anything else is checked."""
+        """Answer a text: understood first (a button's words, a family code, an answer typed
+        in a quiz, a cry for help, a question, small talk, a wish), else checked.
+
+        An edited message is read again, but never as a button or a quiz answer: it is the
+        correction of something sent before.
+        """
         turn = self._turn(user_id, private, display_name)
-        intent = None if edited else menu.intent_of(message)
-        if intent is not None:
-            response = _COMMAND_FLOWS[intent](turn)
-        else:
-            response = check.check(turn, message, edited=edited)
-        return self._finish(turn, response)
+        if not edited:
+            intent = menu.intent_of(message)
+            if intent is not None:
+                return self._finish(turn, replace(_COMMAND_FLOWS[intent](turn), understood="menu"))
+            linked = family.typed_code(turn, message)
+            if linked is not None:
+                return self._finish(turn, replace(linked, understood="family_code"))
+        on_screen = None if edited else quiz.on_screen(turn)
+        options = None
+        if on_screen is not None:
+            found, progress = on_screen
+            options = found.questions[progress.position].options
+        reading = turn.reader.read(message, turn.checker.check, options=options, menu=not edited)
+        if edited and reading.kind not in ("help", "check"):
+            # An edit corrects something sent before: it is checked again, not chatted with.
+            reading = replace(reading, kind="check")
+        response = _answer(turn, reading, message, edited, on_screen)
+        return self._finish(turn, replace(response, understood=reading.kind))
 
     def media(self, user_id: int, kind: str, *, private: bool = True) -> Response:
         """Answer a message the bot cannot read: a sticker, a photo without caption, ..."""
@@ -228,6 +249,32 @@ class Dialog:
         except callbacks.BadCallback:
             return self._finish(turn, Response(notice=EXPIRED, stale=True))
         return self._finish(turn, _dispatch(turn, pressed))
+
+
+def _answer(
+    turn: Turn,
+    reading: Reading,
+    message: str,
+    edited: bool,
+    on_screen: tuple[Quiz, QuizProgress] | None,
+) -> Response:
+    """The reply for what the text was read as."""
+    kind = reading.kind
+    if kind == "quiz_answer" and on_screen is not None and reading.option is not None:
+        return quiz.typed_answer(turn, on_screen, reading.option)
+    if kind == "help":
+        return rescue.cry_for_help(turn, reading)
+    if kind == "menu":
+        return talk.menu_word(turn, reading.intent)
+    if kind == "question":
+        return talk.question(turn, reading)
+    if kind == "wish":
+        return talk.wish(turn, reading.intent)
+    if kind in ("smalltalk", "confusion"):
+        return talk.small_talk(turn, reading.intent)
+    return check.check(
+        turn, message, edited=edited, verdict=reading.verdict, asks_if_true=reading.asks_if_true
+    )
 
 
 def _dispatch(turn: Turn, pressed: callbacks.Callback) -> Response:
@@ -270,4 +317,14 @@ def _dispatch(turn: Turn, pressed: callbacks.Callback) -> Response:
         return family.call_back(turn)
     if kind == "bc":
         return admin.confirm(turn, pressed.int_arg(0), args[1] == "yes")
+    if kind == "fq":
+        return talk.answer_by_id(turn, args[0])
+    if kind == "ck":
+        return menu.check_prompt(turn)
+    if kind == "hp":
+        return menu.help_text(turn)
+    if kind == "sub":
+        return subscribe.subscribe(turn)
+    if kind == "st":
+        return account.settings(turn)
     return Response(notice=EXPIRED, stale=True)

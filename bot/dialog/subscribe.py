@@ -17,7 +17,7 @@ SENIOR_BUTTON = "👵 我是老人本人"
 FAMILY_BUTTON = "👨‍👩‍👧 我是家属（子女、亲友）"
 NO_REGION = "不选，只收全国的提醒"
 UNSUBSCRIBE_BUTTON = "🔕 退订"
-PRIVATE_ONLY = "订阅提醒请在和我的私聊里设置：点我的头像，发 /subscribe。"
+PRIVATE_ONLY = "订阅提醒请在和我的私聊里设置：点我的头像，进去后点「🔔 订阅提醒」。"
 #: At most this many region buttons (the rest of the calendar's regions are not offered).
 MAX_REGIONS = 20
 
@@ -113,7 +113,7 @@ def _done(turn: Turn, subscription: Subscription) -> Response:
             f"✅ 订阅好了！{_status(subscription)}。",
             "有新的防骗提醒，我会发给您。",
             _quiet_line(turn),
-            "不想收了，随时发 /unsubscribe。",
+            "不想收了，随时告诉我“退订”。",
         )
         if line
     )

@@ -126,6 +126,10 @@ class Storage(OutboxStore, StatsStore, Protocol):
         """Insert or replace the progress for (user, quiz)."""
         ...
 
+    def current_quiz(self, user_id: int, since: int) -> QuizProgress | None:
+        """The unfinished quiz the user last moved on at or after `since`, if any."""
+        ...
+
     # --- subscriptions ------------------------------------------------------------------------
 
     def get_subscription(self, user_id: int) -> Subscription | None:

@@ -215,6 +215,16 @@ class SqliteStorage(AlertTables, FamilyTables, StatsTables):
         ).fetchall()
         return {row[1]: _progress(row) for row in rows}
 
+    def current_quiz(self, user_id: int, since: int) -> QuizProgress | None:
+        """The unfinished quiz the user last moved on at or after `since`, if any."""
+        row = self._db.execute(
+            "SELECT user_id, quiz_id, position, score, mistakes, finished FROM quiz_progress "
+            "WHERE user_id = ? AND finished = 0 AND updated >= ? "
+            "ORDER BY updated DESC, rowid DESC LIMIT 1",
+            (user_id, since),
+        ).fetchone()
+        return _progress(row) if row else None
+
     def save_progress(self, progress: QuizProgress) -> None:
         """Insert or replace the progress for (user, quiz)."""
         mistakes = json.dumps([[m.question, m.chosen] for m in progress.mistakes])

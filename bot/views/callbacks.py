@@ -26,6 +26,11 @@ kind       args                         meaning
 ``fs``     token                        send the checked text (held in memory) to family
 ``cb``                                  ask the linked family to call back
 ``bc``     broadcast, ``yes`` | ``no``  confirm or cancel an admin broadcast
+``fq``     faq                          show the answer to one question
+``ck``                                  ask for a message to check (查一查)
+``hp``                                  what the bot can do (帮助)
+``sub``                                 subscribe to alerts (订阅提醒)
+``st``                                  choose 简体 or 繁體
 =========  ===========================  ==============================================
 """
 
@@ -61,6 +66,11 @@ _ARGS: dict[str, re.Pattern[str]] = {
     "fs": re.compile(r"[A-Za-z0-9_-]{8,24}"),
     "cb": re.compile(""),
     "bc": re.compile(r"[1-9][0-9]{0,11}:(?:yes|no)"),
+    "fq": re.compile(_SLUG),
+    "ck": re.compile(""),
+    "hp": re.compile(""),
+    "sub": re.compile(""),
+    "st": re.compile(""),
 }
 
 

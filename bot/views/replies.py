@@ -75,6 +75,8 @@ class Response:
     """The script to answer in, when the input changed it (/settings); else the user's."""
     notify: tuple[Outgoing, ...] = ()
     """Messages to other people (family members); each is localized for its recipient."""
+    understood: str | None = None
+    """For a text: what it was read as (check, help, question, ...), for logs and measuring."""
 
     def map_text(self, convert: Callable[[str], str]) -> Response:
         """The same response with `convert` applied to every text, label and notice.

@@ -1,0 +1,263 @@
+"""Read a text as one kind of input, in a fixed order of what matters most.
+
+1. an answer typed during a quiz (only while a question is on screen);
+2. a cry for help: money, a code, a password, a card number already given, an app
+   installed or the screen shared — it comes first, whatever else the text says;
+3. a menu word typed instead of pressed;
+4. scam evidence: a text the check flags is checked, whatever else it says (你好，我是公安局的…
+   is a scam, not a greeting); a general question that merely names a scam (公安局会打电话让人
+   转账吗) is answered, unless it tells what happened;
+5. for short texts that tell no story: a wish about the bot, confusion, small talk;
+6. a question (from the FAQ, or an honest "I don't know that one");
+7. anything else is a message to check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.check.engine import Verdict
+from bot.content.models import ConversationFile, Faq, Intent
+from bot.understand.faq import FaqIndex
+from bot.understand.quiz_answer import typed_option
+from bot.understand.text import Forms, PhraseList, forms, strip_fillers
+
+Kind = Literal["check", "help", "question", "smalltalk", "confusion", "wish", "menu", "quiz_answer"]
+KINDS: tuple[Kind, ...] = (
+    "check",
+    "help",
+    "question",
+    "smalltalk",
+    "confusion",
+    "wish",
+    "menu",
+    "quiz_answer",
+)
+
+#: Wishes, confusion and small talk are short: longer texts are questions or messages.
+SHORT_CHARS = 30
+#: A whole-message intent (a greeting, a menu word) must account for this share of the text.
+WHOLE_SHARE = 0.6
+#: Confusion (看不懂, 怎么用) may sit in a slightly longer text than a greeting may.
+CONFUSION_CHARS = 20
+#: Texts this long (normalised) are pasted messages or stories, never a bare question.
+QUESTION_CHARS = 45
+#: How many characters before a phrase an `unless` regex looks at (and the phrase itself).
+UNLESS_BEFORE = 5
+#: Beside a confusion phrase, this many characters may name what the question is about.
+REST_CHARS = 2
+#: Texts this short that match nothing (A, 2, 嗯) are not messages to check: the senior is
+#: probably lost.
+TINY_CHARS = 3
+#: A question mark, or a question word at the end (…吗, …么, …呢).
+_QUESTION_MARK = re.compile(r"[?？]|[吗么嘛呢][\s。.!！~～]*$")
+#: A-not-A, the question form with no question word: 靠不靠谱, 能不能, 有没有.
+_A_NOT_A = re.compile(r"(\w)[不没]\1")
+#: "Nothing" words, which hold a question word without asking.
+_NOTHING = re.compile(r"没(?:有)?(?:啥|什么)")
+#: Links and phone numbers mark a pasted message, not a question.
+_PASTED = re.compile(r"https?://|www\.|\.(?:com|cn|net|top|xyz)\b|\d{7,}|【")
+#: What was given away, for the help steps: the first matching word names it.
+GIVEN_WORDS: dict[str, tuple[str, ...]] = {
+    "code": ("验证码", "校验码", "动态码"),
+    "password": ("密码", "口令"),
+    "card": ("卡号", "身份证", "银行卡号", "cvv", "安全码", "有效期"),
+    "app": ("下载", "安装", "装了", "app", "软件", "程序", "会议"),
+    "screen": ("屏幕", "投屏", "共享"),
+}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a text is, and what was found to answer it with."""
+
+    kind: Kind
+    intent: Intent | None = None
+    """The matched phrase list (small talk, confusion, wish, menu word, cry for help)."""
+    faqs: tuple[Faq, ...] = ()
+    """For a question: the answer, or two when torn; empty when the bot does not know."""
+    option: int | None = None
+    """For an answer typed during a quiz: the 0-based option."""
+    verdict: Verdict | None = None
+    """The check's verdict, when it was asked (every kind but menu words and quiz answers)."""
+    asks_if_true: bool = False
+    """A message to check that ends by asking whether it is true (…是真的吗？)."""
+    given: frozenset[str] = field(default=frozenset())
+    """For a cry for help: what was given away besides money (code, password, card, app, screen)."""
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    intent: Intent
+    phrases: PhraseList
+    unless: tuple[re.Pattern[str], ...]
+
+
+class Reader:
+    """Reads texts against the conversation phrases and the FAQ; see the module docstring."""
+
+    def __init__(self, conversation: ConversationFile | None, faqs: Sequence[Faq]) -> None:
+        intents = conversation.intents if conversation else ()
+        self._intents = [
+            _Compiled(i, PhraseList(i.phrases, i.regexes), tuple(re.compile(u) for u in i.unless))
+            for i in intents
+        ]
+        # Question and story words are short and exact: one character off is another word.
+        self._questions = PhraseList(
+            conversation.question_words if conversation else (), fuzzy=False
+        )
+        self._story = PhraseList(
+            conversation.story_words if conversation else (),
+            conversation.story_regexes if conversation else (),
+            fuzzy=False,
+        )
+        self.faq = FaqIndex(faqs)
+
+    def read(
+        self,
+        text: str,
+        check: Callable[[str], Verdict],
+        *,
+        options: Sequence[str] | None = None,
+        menu: bool = True,
+    ) -> Reading:
+        """What `text` is. `check` is the fraud check; `options` the quiz question's on
+        screen; `menu` False when a menu word must not open anything (an edited message)."""
+        if not text.strip():
+            return Reading("check")
+        f = forms(text)
+        if options is not None:
+            option = typed_option(text, options)
+            if option is not None:
+                return Reading("quiz_answer", option=option)
+        if not f.norm:  # only emoji, marks or spaces
+            kind: Kind = "confusion" if re.search(r"[?？]", f.cleaned) else "smalltalk"
+            return Reading(kind, intent=self._first_of(kind))
+        help_intent = self._found(f, "help")
+        verdict = None
+        question = self._is_question(f)
+        # A button's words asked about (怎么订阅提醒？) are a question about that feature.
+        if help_intent is None and menu and not question:
+            word = self._whole(f, "menu")
+            if word is not None:
+                return Reading("menu", intent=word)
+        verdict = check(text)
+        if help_intent is not None:
+            return Reading("help", intent=help_intent, verdict=verdict, given=_given(f.norm))
+        story = self._tells_story(f)
+        if verdict.flagged:
+            if question and not story and len(f.norm) <= QUESTION_CHARS:
+                answers = self.faq.answers(text)
+                if answers:
+                    return Reading("question", faqs=answers, verdict=verdict)
+            return Reading("check", verdict=verdict, asks_if_true=question)
+        # A story word in a very short text (刚才说的没看懂, 收到了谢谢) tells no story.
+        if len(f.norm) <= SHORT_CHARS and (not story or len(f.core) <= CONFUSION_CHARS):
+            wish = self._found(f, "wish")
+            if wish is not None:
+                return Reading("wish", intent=wish, verdict=verdict)
+            if len(f.core) <= CONFUSION_CHARS:
+                confusion = self._lost(f)
+                if confusion is not None:
+                    return Reading("confusion", intent=confusion, verdict=verdict)
+            small = self._found(f, "smalltalk", whole_only=question) or self._pieces(f, "smalltalk")
+            if small is not None:
+                return Reading("smalltalk", intent=small, verdict=verdict)
+        if len(f.norm) <= QUESTION_CHARS and (not story or question):
+            answers = self.faq.answers(text)
+            # Without scam evidence, a question the FAQ answers well is answered even when it
+            # tells what happened (96110给我打电话干嘛).
+            if (question or answers) and (not story or self.faq.sure(text)):
+                return Reading("question", faqs=answers, verdict=verdict)
+        if len(f.core) <= TINY_CHARS and not story:
+            return Reading("confusion", intent=self._first_of("confusion"), verdict=verdict)
+        return Reading("check", verdict=verdict, asks_if_true=question and story)
+
+    # --- the pieces -------------------------------------------------------------------------
+
+    def _candidates(self, kind: str) -> list[_Compiled]:
+        return [c for c in self._intents if c.intent.kind == kind]
+
+    def _first_of(self, kind: str) -> Intent | None:
+        found = self._candidates(kind)
+        return found[0].intent if found else None
+
+    def _lost(self, f: Forms) -> Intent | None:
+        """Confusion (看不懂, 怎么用), unless the rest of the text names something the FAQ
+        answers: 杀猪盘是什么意思 and 家人守护怎么用 are questions about that thing."""
+        for c in self._candidates("confusion"):
+            hits = c.phrases.hits(f.norm)
+            if not hits:
+                continue
+            covered = {i for h in hits for i in range(h.start, h.end)}
+            rest = strip_fillers("".join(ch for i, ch in enumerate(f.norm) if i not in covered))
+            if len(rest) >= REST_CHARS and self.faq.answers(rest):
+                return None
+            return c.intent
+        return None
+
+    def _found(self, f: Forms, kind: str, *, whole_only: bool = False) -> Intent | None:
+        """The first intent of `kind` with a phrase anywhere in the text (and no `unless`
+        near it). `whole_only`: only intents that must be the whole text (a question is never
+        praise or a complaint, even when it says 靠谱 or 没用)."""
+        for c in self._candidates(kind):
+            if whole_only and not c.intent.whole:
+                continue
+            if c.intent.whole:
+                if c.phrases.best_cover(f.core) >= WHOLE_SHARE:
+                    return c.intent
+                continue
+            for hit in c.phrases.hits(f.norm):
+                # Negation and "what if" come just before the words (差点被骗, 还没转, 如果已经转了).
+                window = f.norm[max(0, hit.start - UNLESS_BEFORE) : hit.end]
+                if not any(u.search(window) for u in c.unless):
+                    return c.intent
+        return None
+
+    def _pieces(self, f: Forms, kind: str) -> Intent | None:
+        """The intent of `kind` when the text is made of its phrases (谢谢小卫士 我明白了,
+        再见啦 下次再聊): named by the one that accounts for most of it."""
+        covered: set[int] = set()
+        share: dict[str, int] = {}
+        by_id: dict[str, Intent] = {}
+        for c in self._candidates(kind):
+            for hit in c.phrases.hits(f.core):
+                covered.update(range(hit.start, hit.end))
+                share[c.intent.id] = share.get(c.intent.id, 0) + hit.end - hit.start
+                by_id[c.intent.id] = c.intent
+        if not share or len(covered) < WHOLE_SHARE * len(f.core):
+            return None
+        return by_id[max(share, key=lambda k: share[k])]
+
+    def _whole(self, f: Forms, kind: str) -> Intent | None:
+        """The intent of `kind` that the whole text is (a greeting, a menu word)."""
+        if len(f.core) > SHORT_CHARS:
+            return None
+        best: tuple[float, Intent] | None = None
+        for c in self._candidates(kind):
+            cover = c.phrases.best_cover(f.core)
+            if any(u.search(f.norm) for u in c.unless):
+                continue
+            if cover >= WHOLE_SHARE and (best is None or cover > best[0]):
+                best = (cover, c.intent)
+        return best[1] if best else None
+
+    def _is_question(self, f: Forms) -> bool:
+        # 没啥用, 没什么事 say "nothing": no question in them.
+        asked = _NOTHING.sub("", f.norm)
+        return bool(
+            _QUESTION_MARK.search(f.cleaned.strip())
+            or _A_NOT_A.search(asked)
+            or self._questions.hits(asked)
+        )
+
+    def _tells_story(self, f: Forms) -> bool:
+        """A retelling (有人说…, 收到…) or a pasted message (a link, a long number, 【…】)."""
+        return bool(_PASTED.search(f.cleaned) or self._story.hits(f.norm))
+
+
+def _given(norm: str) -> frozenset[str]:
+    return frozenset(what for what, words in GIVEN_WORDS.items() if any(w in norm for w in words))
