@@ -6,6 +6,7 @@ Seniors read every string: short, warm, concrete, one next step.
 from __future__ import annotations
 
 from bot.check.engine import Verdict
+from bot.check.evidence import quotes
 from bot.content.models import Guidance
 
 RISK_MARKERS = {
@@ -45,8 +46,12 @@ def _phrases(matched: tuple[str, ...]) -> list[str]:
     return kept[:MAX_PHRASES]
 
 
-def verdict_text(verdict: Verdict, guidance: Guidance | None = None) -> str:
-    """A short reply about one checked message; on high risk also the 三不 rule and hotlines."""
+def verdict_text(verdict: Verdict, guidance: Guidance | None = None, message: str = "") -> str:
+    """A short reply about one checked message; on high risk also the 三不 rule and hotlines.
+
+    With `message` (the text checked), the evidence quotes the sender's own words; without
+    it, the matched phrases that are plain words.
+    """
     lines = [RISK_MARKERS[verdict.risk]]
     if not verdict.flagged and verdict.safe:
         # Advice, news or a notice: say what it is, not which scam it talks about.
@@ -54,7 +59,11 @@ def verdict_text(verdict: Verdict, guidance: Guidance | None = None) -> str:
     elif verdict.risk != "none":
         if verdict.category_name:
             lines[0] += f"：像是「{verdict.category_name}」骗局"
-        phrases = _phrases(verdict.matched)
+        phrases = (
+            list(quotes(message, verdict.matched, MAX_PHRASES))
+            if message
+            else _phrases(verdict.matched)
+        )
         why = ["提到了" + "".join(f"“{p}”" for p in phrases)] if phrases else []
         why += verdict.reasons[:MAX_REASONS]
         if why:

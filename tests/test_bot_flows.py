@@ -121,9 +121,10 @@ class TestCheck:
         [message] = await senior.send(POLICE_SCAM)
         verdict = Checker.from_content(content).check(POLICE_SCAM)
         assert verdict.risk == "high" and verdict.category == "impersonate_police"
-        assert message.text == conv(verdict_text(verdict, content.guidance))
+        assert message.text == conv(verdict_text(verdict, content.guidance, POLICE_SCAM))
         lines = message.text.split("\n")
         assert lines[0] == conv("🔴 高风险：像是「冒充公检法及政府机关」骗局")
+        assert lines[1].startswith(conv("为什么：提到了“涉嫌洗钱”“配合调查”"))
         assert lines[1].startswith(conv("为什么："))
         assert conv("【防骗三不口诀】不听 不信 不转账") in lines
         assert conv("☎️ 报警电话 110　全国反诈预警劝阻专线 96110") in lines

@@ -22,7 +22,7 @@ BROKEN = Path(__file__).parent / "fixtures" / "broken"
 EXPECT = re.compile(r"^# expect: (\d+): (.+)$")
 FILES = sorted(BROKEN.glob("*.yaml"))
 #: The kinds of content the corpus must cover, by file-name prefix.
-KINDS = ("quiz", "pattern", "alerts", "guidance", "blocklist", "signals")
+KINDS = ("quiz", "pattern", "alerts", "guidance", "blocklist", "signals", "conversation", "faq")
 
 
 def expectations(path: Path) -> list[tuple[int, str]]:

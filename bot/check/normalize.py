@@ -14,12 +14,12 @@ from functools import lru_cache
 
 import opencc
 
-_ZERO_WIDTH = dict.fromkeys(
+ZERO_WIDTH = dict.fromkeys(
     map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\u00ad\u180e")
 )
 
 #: Everything that is not a letter, digit or CJK character is noise between characters.
-_NOISE = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+NOISE = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 #: Pinyin and homophones that stand in for words, applied to the compact form.
 #: Longer keys win; values are what the pattern files are written in.
@@ -88,7 +88,7 @@ SUBSTITUTIONS: dict[str, str] = {
     "douyin": "抖音",
 }
 
-_SUB_PATTERN = re.compile(
+SUB_PATTERN = re.compile(
     "|".join(re.escape(k) for k in sorted(SUBSTITUTIONS, key=len, reverse=True))
 )
 
@@ -100,7 +100,7 @@ def _t2s() -> opencc.OpenCC:
 
 def clean(text: str) -> str:
     """NFKC (full-width to half-width), zero-width removed, Traditional to Simplified, lower."""
-    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
+    text = unicodedata.normalize("NFKC", text).translate(ZERO_WIDTH)
     return _t2s().convert(text).lower()
 
 
@@ -118,8 +118,8 @@ def unquote(cleaned: str) -> str:
 
 def compact(cleaned: str) -> str:
     """Drop everything between characters (spaces, punctuation, emoji), then substitute."""
-    squeezed = _NOISE.sub("", cleaned)
-    return _SUB_PATTERN.sub(lambda m: SUBSTITUTIONS[m.group(0)], squeezed)
+    squeezed = NOISE.sub("", cleaned)
+    return SUB_PATTERN.sub(lambda m: SUBSTITUTIONS[m.group(0)], squeezed)
 
 
 def normalize(text: str) -> str:

@@ -403,7 +403,7 @@ def assemble(loaded: Sequence[Loaded], root: Path) -> tuple[Content | None, list
     )
     faqs = faq_file.faqs if isinstance(faq_file, FaqFile) else ()
     if faqs:
-        problems += _next_step_problems(by_kind["faq"][0], {q.id for q in quizzes})
+        problems += next_step_problems(by_kind["faq"][0], {q.id for q in quizzes})
     if problems or signals is None or blocklist is None or guidance is None:
         return None, problems
     return Content(
@@ -411,7 +411,7 @@ def assemble(loaded: Sequence[Loaded], root: Path) -> tuple[Content | None, list
     ), problems
 
 
-def _next_step_problems(item: Loaded, quiz_ids: set[str]) -> list[Problem]:
+def next_step_problems(item: Loaded, quiz_ids: set[str]) -> list[Problem]:
     """Each answer's button must lead somewhere: an existing quiz, a known scam card."""
     problems: list[Problem] = []
     if not isinstance(item.model, FaqFile) or item.node is None:

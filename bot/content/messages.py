@@ -152,6 +152,8 @@ def describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...] | None
     if kind == "string_too_long":
         limit = ctx.get("max_length")
         size = len(value) if isinstance(value, str) else "?"
+        if loc and loc[-1] == "answer":
+            return f"{place} 太长了：现在 {size} 个字，最多 {limit} 个字：老人在手机上要一眼读完"
         return (
             f"{place} 太长了：现在 {size} 个字，最多 {limit} 个字"
             f"（一条 Telegram 消息最多 {MAX_MESSAGE} 个字，还要留出标题的位置）"

@@ -18,11 +18,15 @@ from bot.content.loader import (
     content_files,
     cross_file_problems,
     display_path,
+    next_step_problems,
     node_at,
     parse_files,
 )
-from bot.content.models import Blocklist, ConversationFile, FaqFile, Pattern, SignalFile
+from bot.content.models import Blocklist, ConversationFile, FaqFile, Pattern, Quiz, SignalFile
 from bot.understand.reader import Reader, Reading
+
+#: Content kinds the bot serves exactly one file of.
+SINGLE_FILE_KINDS = frozenset({"signals", "blocklist", "guidance", "conversation", "faq"})
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -163,6 +167,8 @@ def check_conversation(loaded: Sequence[Loaded], shipped: Sequence[Loaded]) -> l
                             )
                         )
         elif isinstance(item.model, FaqFile):
+            quiz_ids = {m.id for _, m in _models([*loaded, *shipped], Quiz) if isinstance(m, Quiz)}
+            problems += next_step_problems(item, quiz_ids)
             for i, faq in enumerate(item.model.faqs):
                 for j, ask in enumerate(faq.asks):
                     got = reader.read(ask, checker.check)
@@ -203,6 +209,9 @@ def validate(paths: Sequence[Path], root: Path, *, replaces: Sequence[Path] = ()
     else:
         named = {p.resolve() for p in [*files, *replaces]}
         shipped, _ = parse_files(f for f in shipped_files if f.resolve() not in named)
+        # The bot serves one file of these kinds: a named one is meant to replace it.
+        replaced = {item.kind for item in loaded if item.kind in SINGLE_FILE_KINDS}
+        shipped = [item for item in shipped if item.kind not in replaced]
         # Shipped files first, so the named file is the one told its id is taken.
         ours = {display_path(p) for p in files}
         problems += [

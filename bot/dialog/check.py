@@ -41,7 +41,7 @@ def check(
     content = turn.content
     verdict = verdict if verdict is not None else turn.checker.check(message)
     record_check(turn.storage, turn.day, verdict.risk, verdict.category)
-    parts = [verdict_text(verdict, content.guidance)]
+    parts = [verdict_text(verdict, content.guidance, message[:MAX_CHECK_CHARS])]
     if asks_if_true:
         parts.insert(0, TRUE_OR_NOT[verdict.flagged])
     if not verdict.flagged:
