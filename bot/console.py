@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Callable
 from typing import TextIO
 
 from bot.dialog.lang import convert
@@ -69,6 +70,41 @@ class Console:
         print(text, file=self.out)
 
 
+def _line_reader(stdin: TextIO, out: TextIO) -> Callable[[], str | None]:
+    """A function that prompts and returns the next line (None at the end of input).
+
+    A terminal in its usual mode keeps at most 4,095 bytes of a line and silently drops the
+    rest, so a long pasted SMS would be cut. On a terminal the line is read with GNU
+    readline instead, which reads key by key with no such limit and takes a pasted text,
+    line breaks and all, as one message (bracketed paste). Piped input is read as it is.
+    """
+    if stdin is sys.stdin and out is sys.stdout and stdin.isatty() and out.isatty():
+        try:
+            import readline
+
+            # A paste arrives as one string, its line breaks kept (readline's default since
+            # 8.1; set here for older ones).
+            readline.parse_and_bind("set enable-bracketed-paste on")
+        except ImportError:  # a Python without readline still works, with the tty's limit
+            pass
+
+        def from_terminal() -> str | None:
+            try:
+                return input(PROMPT)
+            except EOFError:
+                return None
+
+        return from_terminal
+
+    def from_pipe() -> str | None:
+        out.write(PROMPT)
+        out.flush()
+        line = stdin.readline()
+        return line.rstrip("\n") if line else None
+
+    return from_pipe
+
+
 def save_photo(png: bytes) -> str:
     """Write a picture the bot sent to a temporary file; returns its path."""
     with tempfile.NamedTemporaryFile(prefix="sanbu-", suffix=".png", delete=False) as f:
@@ -94,16 +130,15 @@ def run_console(
         console.handle("/start")
         commands = " ".join(f"/{name}" for name, _ in COMMANDS)
         console.print(f"\n（在终端里聊天：输入数字选按钮；命令：{commands}；输入 exit 退出）")
+        read = _line_reader(stdin, out)
         while True:
-            out.write(PROMPT)
-            out.flush()
-            line = stdin.readline()
-            if not line:
+            line = read()
+            if line is None:
                 out.write("\n")
                 return 0
             if line.strip().lower() in EXIT_WORDS:
                 return 0
-            console.handle(line.rstrip("\n"))
+            console.handle(line)
     except KeyboardInterrupt:
         out.write("\n")
         return 0
