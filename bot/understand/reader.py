@@ -53,9 +53,9 @@ REST_CHARS = 2
 #: probably lost.
 TINY_CHARS = 3
 #: A question mark, or a question word at the end (…吗, …么, …呢).
-_QUESTION_MARK = re.compile(r"[?？]|[吗么嘛呢][\s。.!！~～]*$")
+_QUESTION_MARK = re.compile(r"[?？]|[吗么嘛呢咩][\s。.!！~～]*$")
 #: A-not-A, the question form with no question word: 靠不靠谱, 能不能, 有没有.
-_A_NOT_A = re.compile(r"(\w)[不没]\1")
+_A_NOT_A = re.compile(r"(\w)[不没唔冇]\1")
 #: "Nothing" words, which hold a question word without asking.
 _NOTHING = re.compile(r"没(?:有)?(?:啥|什么)")
 #: Links and phone numbers mark a pasted message, not a question.
@@ -168,9 +168,11 @@ class Reader:
                 return Reading("smalltalk", intent=small, verdict=verdict)
         if len(f.norm) <= QUESTION_CHARS and (not story or question):
             answers = self.faq.answers(text)
-            # Without scam evidence, a question the FAQ answers well is answered even when it
-            # tells what happened (96110给我打电话干嘛).
-            if (question or answers) and (not story or self.faq.sure(text)):
+            sure = bool(answers) and self.faq.sure(text)
+            # A question that tells no story is a question, answered or not. Beside a story
+            # (96110给我打电话干嘛), or without a question form, only an answer beyond doubt
+            # makes it one: an ordinary short message may share a word with some entry.
+            if (question and not story) or sure:
                 return Reading("question", faqs=answers, verdict=verdict)
         if len(f.core) <= TINY_CHARS and not story:
             return Reading("confusion", intent=self._first_of("confusion"), verdict=verdict)
