@@ -28,7 +28,7 @@ from bot.dialog.router import Dialog  # noqa: E402
 from bot.storage import open_storage  # noqa: E402
 from bot.understand.reader import KINDS  # noqa: E402
 
-#: Words that only a verdict of no or low risk opens with.
+#: What a line of a verdict of no or low risk opens with (it may follow "您问是不是真的…").
 CALM_VERDICT = ("🟢", "🟡")
 #: The quiz a line with `in_quiz` is answered in.
 QUIZ = "sanbu_basics"
@@ -85,7 +85,7 @@ def main() -> int:
     calm = [
         (row, first)
         for row, _, first in got
-        if row["kind"] == "help" and first.startswith(CALM_VERDICT)
+        if row["kind"] == "help" and any(x.startswith(CALM_VERDICT) for x in first.split("\n"))
     ]
     print(f"cries for help answered with a verdict of no or low risk: {len(calm)}")
     if args.misses:

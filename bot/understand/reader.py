@@ -56,6 +56,16 @@ TINY_CHARS = 3
 _QUESTION_MARK = re.compile(r"[?？]|[吗么嘛呢咩][\s。.!！~～]*$")
 #: A-not-A, the question form with no question word: 靠不靠谱, 能不能, 有没有.
 _A_NOT_A = re.compile(r"(\w)[不没唔冇]\1")
+#: Particles that add nothing to what a short text says.
+_PARTICLES = frozenset("啊呀呢吧哦噢喔嘛啦哈呗哇了的嘞咧囉啰喇")
+#: Words around a menu word that only ask for it.
+_MENU_VERBS = re.compile(
+    r"^(我要|我想|想|要|打开|进入|进去|去|点|看看|看一下|给我|帮我|开)+|(一下|吧)$"
+)
+#: "Would", "may": what follows is asked about, not told.
+_WOULD = re.compile(r"会|能|可能|可以|是不是|是否")
+#: A yes-no question ending in 不 (能去不, 收费不, 行不).
+_ENDS_IN_NOT = re.compile(r"(能|会|可以|要|收|行|对|好|是|有|用)[^，,。！？\s]{0,5}不[呀啊呢嘛]?$")
 #: "Nothing" words, which hold a question word without asking.
 _NOTHING = re.compile(r"没(?:有)?(?:啥|什么)")
 #: Links and phone numbers mark a pasted message, not a question.
@@ -163,7 +173,11 @@ class Reader:
                 confusion = self._lost(f)
                 if confusion is not None:
                     return Reading("confusion", intent=confusion, verdict=verdict)
-            small = self._found(f, "smalltalk", whole_only=question) or self._pieces(f, "smalltalk")
+            small = (
+                self._found(f, "smalltalk", whole_only=question)
+                or self._pieces(f, "smalltalk")
+                or (None if question else self._mentions(f, "smalltalk"))
+            )
             if small is not None:
                 return Reading("smalltalk", intent=small, verdict=verdict)
         if len(f.norm) <= QUESTION_CHARS and (not story or question):
@@ -219,18 +233,32 @@ class Reader:
                     return c.intent
         return None
 
+    def _mentions(self, f: Forms, kind: str) -> Intent | None:
+        """The intent of `kind` whose phrase a short text holds, when the text is the
+        senior's own words (替我妈谢谢你们…, 你好 我是帮我爸来试试的), not a notice addressed to
+        them (您好，您的快递到了: 您 outside the phrase marks a message written to the reader)."""
+        for c in self._candidates(kind):
+            for hit in c.phrases.hits(f.norm):
+                # One character (好, 行) is part of too many other words (银行, 好像).
+                if hit.end - hit.start < 2:
+                    continue
+                if "您" not in f.norm[: hit.start] + f.norm[hit.end :]:
+                    return c.intent
+        return None
+
     def _pieces(self, f: Forms, kind: str) -> Intent | None:
         """The intent of `kind` when the text is made of its phrases (谢谢小卫士 我明白了,
         再见啦 下次再聊): named by the one that accounts for most of it."""
-        covered: set[int] = set()
+        # Particles (啦, 嘞, 了) count as covered: they say nothing of their own.
+        covered = {i for i, ch in enumerate(f.norm) if ch in _PARTICLES}
         share: dict[str, int] = {}
         by_id: dict[str, Intent] = {}
         for c in self._candidates(kind):
-            for hit in c.phrases.hits(f.core):
+            for hit in c.phrases.hits(f.norm):
                 covered.update(range(hit.start, hit.end))
                 share[c.intent.id] = share.get(c.intent.id, 0) + hit.end - hit.start
                 by_id[c.intent.id] = c.intent
-        if not share or len(covered) < WHOLE_SHARE * len(f.core):
+        if not share or len(covered) < WHOLE_SHARE * len(f.norm):
             return None
         return by_id[max(share, key=lambda k: share[k])]
 
@@ -239,8 +267,10 @@ class Reader:
         if len(f.core) > SHORT_CHARS:
             return None
         best: tuple[float, Intent] | None = None
+        # 打开菜单, 我要学防骗: the verb only asks for the button.
+        core = _MENU_VERBS.sub("", f.core) or f.core
         for c in self._candidates(kind):
-            cover = c.phrases.best_cover(f.core)
+            cover = c.phrases.best_cover(core)
             if any(u.search(f.norm) for u in c.unless):
                 continue
             if cover >= WHOLE_SHARE and (best is None or cover > best[0]):
@@ -253,12 +283,21 @@ class Reader:
         return bool(
             _QUESTION_MARK.search(f.cleaned.strip())
             or _A_NOT_A.search(asked)
+            or _ENDS_IN_NOT.search(asked)
             or self._questions.hits(asked)
         )
 
     def _tells_story(self, f: Forms) -> bool:
-        """A retelling (有人说…, 收到…) or a pasted message (a link, a long number, 【…】)."""
-        return bool(_PASTED.search(f.cleaned) or self._story.hits(f.norm))
+        """A retelling (有人说…, 收到…) or a pasted message (a link, a long number, 【…】).
+
+        Story words after a "would" (银行会打电话说…吗) tell no story: they ask what may happen.
+        """
+        if _PASTED.search(f.cleaned):
+            return True
+        return any(
+            not _WOULD.search(f.norm[max(0, hit.start - 4) : hit.start])
+            for hit in self._story.hits(f.norm)
+        )
 
 
 def _given(norm: str) -> frozenset[str]:
