@@ -18,6 +18,9 @@ _LETTER = re.compile(rf"^{_LEAD}(?:选项)?([abcd]){_TAIL}$")
 #: A letter followed by a mark or a space and the option's words (B. 不听…, C 不相信), read
 #: on the cleaned text, where the space survives.
 _LETTER_WORDS = re.compile(rf"^\s*{_LEAD}\s*([abcd])(?:\s*[.、,，:：。)）-]\s*|\s+)\S")
+#: A letter followed by a few words of doubt or reason (B吧我猜的, D啦一定是, 我选A不听); not
+#: a word that starts with the letter (A股, B站).
+_LETTER_SAID = re.compile(rf"^{_LEAD}([abcd])(?![a-z站股超型级类面])(?:.{{1,8}})$")
 #: A number 1–4 or 一–四, perhaps as 第二个.
 _NUMBER = re.compile(rf"^{_LEAD}第?([1-4一二两三四])(?:个|项|条|种|号)?{_TAIL}$")
 #: The option's own words must be this close (rapidfuzz ratio) to count as choosing it.
@@ -33,7 +36,7 @@ def typed_option(text: str, options: Sequence[str]) -> int | None:
     norm = normalize(text)
     if not norm:
         return None
-    letter = _LETTER.match(norm) or _LETTER_WORDS.match(clean(text))
+    letter = _LETTER.match(norm) or _LETTER_WORDS.match(clean(text)) or _LETTER_SAID.match(norm)
     if letter:
         return "abcd".index(letter.group(1))
     number = _NUMBER.match(norm)

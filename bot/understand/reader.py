@@ -39,6 +39,8 @@ KINDS: tuple[Kind, ...] = (
 
 #: Wishes, confusion and small talk are short: longer texts are questions or messages.
 SHORT_CHARS = 30
+#: A thank-you or greeting may run this long (normalised) and still be only that.
+LONG_TALK_CHARS = 80
 #: A whole-message intent (a greeting, a menu word) must account for this share of the text.
 WHOLE_SHARE = 0.6
 #: Confusion (看不懂, 怎么用) may sit in a slightly longer text than a greeting may.
@@ -53,23 +55,31 @@ REST_CHARS = 2
 #: probably lost.
 TINY_CHARS = 3
 #: A question mark, or a question word at the end (…吗, …么, …呢).
-_QUESTION_MARK = re.compile(r"[?？]|[吗么嘛呢咩][\s。.!！~～]*$")
+_QUESTION_MARK = re.compile(r"[?？]|[吗么呢咩][\s。.!！~～]*$")
 #: A-not-A, the question form with no question word: 靠不靠谱, 能不能, 有没有.
-_A_NOT_A = re.compile(r"(\w)[不没唔冇]\1")
+_A_NOT_A = re.compile(r"(\w{1,2})[不没唔冇]\1")
+#: A polite opening that may hold 您 in the senior's own words too.
+_GREETING = re.compile(r"^(您好|请问您|麻烦您)")
 #: Particles that add nothing to what a short text says.
 _PARTICLES = frozenset("啊呀呢吧哦噢喔嘛啦哈呗哇了的嘞咧囉啰喇")
 #: Words around a menu word that only ask for it.
 _MENU_VERBS = re.compile(
-    r"^(我要|我想|想|要|打开|进入|进去|去|点|看看|看一下|给我|帮我|开)+|(一下|吧)$"
+    r"^(我要|我想|想|要|打开|进入|进去|去|点|看看|看一下|给我|帮我|开|回到|回|返回)+|(一下|吧)$"
 )
 #: "Would", "may": what follows is asked about, not told.
 _WOULD = re.compile(r"会|能|可能|可以|是不是|是否")
 #: A yes-no question ending in 不 (能去不, 收费不, 行不).
 _ENDS_IN_NOT = re.compile(r"(能|会|可以|要|收|行|对|好|是|有|用)[^，,。！？\s]{0,5}不[呀啊呢嘛]?$")
+#: "How many" (几道题, 几点); not "those few" (那几个).
+_HOW_MANY = re.compile(
+    r"(?<![那这好前后头])几(道|个|条|次|天|点|号|岁|块|张|位|种|年|月|分钟|小时)"
+)
 #: "Nothing" words, which hold a question word without asking.
 _NOTHING = re.compile(r"没(?:有)?(?:啥|什么)")
 #: Links and phone numbers mark a pasted message, not a question.
 _PASTED = re.compile(r"https?://|www\.|\.(?:com|cn|net|top|xyz)\b|\d{7,}|【")
+#: A line that opens with a speaker's name: a pasted chat (two such lines make one).
+_SPEAKER = re.compile(r"(?:^|\n)\s*[^\n：:]{1,8}[：:]")
 #: What was given away, for the help steps: the first matching word names it.
 GIVEN_WORDS: dict[str, tuple[str, ...]] = {
     "code": ("验证码", "校验码", "动态码"),
@@ -155,7 +165,7 @@ class Reader:
             if word is not None:
                 return Reading("menu", intent=word)
         verdict = check(text)
-        if help_intent is not None:
+        if help_intent is not None and not (verdict.flagged and _to_the_reader(f.norm)):
             return Reading("help", intent=help_intent, verdict=verdict, given=_given(f.norm))
         story = self._tells_story(f)
         if verdict.flagged:
@@ -180,6 +190,11 @@ class Reader:
             )
             if small is not None:
                 return Reading("smalltalk", intent=small, verdict=verdict)
+        if not question and not story and len(f.norm) <= LONG_TALK_CHARS:
+            # A long thank-you or greeting (谢谢你们，真的很实用，我已经推荐给…) opens with it.
+            opening = self._opens_with(f, "smalltalk")
+            if opening is not None:
+                return Reading("smalltalk", intent=opening, verdict=verdict)
         if len(f.norm) <= QUESTION_CHARS and (not story or question):
             answers = self.faq.answers(text)
             sure = bool(answers) and self.faq.sure(text)
@@ -230,6 +245,19 @@ class Reader:
                 # Negation and "what if" come just before the words (差点被骗, 还没转, 如果已经转了).
                 window = f.norm[max(0, hit.start - UNLESS_BEFORE) : hit.end]
                 if not any(u.search(window) for u in c.unless):
+                    return c.intent
+        return None
+
+    def _opens_with(self, f: Forms, kind: str) -> Intent | None:
+        """The whole-message intent of `kind` (a thanks, a greeting) the text opens with,
+        when the text is the senior's own words (see `_mentions`)."""
+        if _to_the_reader(f.norm):
+            return None
+        for c in self._candidates(kind):
+            if not c.intent.whole:
+                continue
+            for hit in c.phrases.hits(f.norm):
+                if hit.start <= 1 and hit.end - hit.start >= 2:
                     return c.intent
         return None
 
@@ -284,6 +312,7 @@ class Reader:
             _QUESTION_MARK.search(f.cleaned.strip())
             or _A_NOT_A.search(asked)
             or _ENDS_IN_NOT.search(asked)
+            or _HOW_MANY.search(asked)
             or self._questions.hits(asked)
         )
 
@@ -292,12 +321,18 @@ class Reader:
 
         Story words after a "would" (银行会打电话说…吗) tell no story: they ask what may happen.
         """
-        if _PASTED.search(f.cleaned):
+        if _PASTED.search(f.cleaned) or len(_SPEAKER.findall(f.raw)) >= 2:
             return True
         return any(
             not _WOULD.search(f.norm[max(0, hit.start - 4) : hit.start])
             for hit in self._story.hits(f.norm)
         )
+
+
+def _to_the_reader(norm: str) -> bool:
+    """A text that addresses its reader as 您 past its greeting: a message written to the
+    senior (a scam's 您的老邻居已经交了两个床位), not the senior's own words."""
+    return "您" in _GREETING.sub("", norm)
 
 
 def _given(norm: str) -> frozenset[str]:
