@@ -11,7 +11,7 @@ from bot.check.normalize import clean, normalize
 
 _NUMERALS = {"一": 0, "二": 1, "两": 1, "三": 2, "四": 3, "1": 0, "2": 1, "3": 2, "4": 3}
 #: Words before the choice: 我觉得选, 答案应该是, 选 ...
-_LEAD = r"(?:[^，,。\s]{1,4}说)?(?:我|俺|觉得|认为|想|猜|应该|就|是|系|选择|选|拣|答案|答|的|吧)*"
+_LEAD = r"(?:[^，,。\s]{1,4}说)?(?:要得|好的|那就|我|俺|嗯|好|行|那|觉得|认为|想|猜|应该|就|是|系|选择|选|拣|答案|答|的|吧)*"
 _TAIL = r"(?:吧|啊|呀|呢|嘛|哦|喔|噢|啦|啩|咯|哈|了|的|对吧|对不对|是对的|选项|项|个)*"
 #: A letter A–D alone, perhaps with words around it that say nothing (选B, b吧, 答案是C).
 _LETTER = re.compile(rf"^{_LEAD}(?:选项)?([abcd]){_TAIL}$")

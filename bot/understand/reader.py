@@ -39,6 +39,8 @@ KINDS: tuple[Kind, ...] = (
 
 #: Wishes, confusion and small talk are short: longer texts are questions or messages.
 SHORT_CHARS = 30
+#: A thank-you may open a text after a word or two (非常感谢您…).
+OPENING_CHARS = 3
 #: A thank-you or greeting may run this long (normalised) and still be only that.
 LONG_TALK_CHARS = 80
 #: A whole-message intent (a greeting, a menu word) must account for this share of the text.
@@ -58,8 +60,8 @@ TINY_CHARS = 3
 _QUESTION_MARK = re.compile(r"[?？]|[吗么呢咩][\s。.!！~～]*$")
 #: A-not-A, the question form with no question word: 靠不靠谱, 能不能, 有没有.
 _A_NOT_A = re.compile(r"(\w{1,2})[不没唔冇]\1")
-#: A polite opening that may hold 您 in the senior's own words too.
-_GREETING = re.compile(r"^(您好|请问您|麻烦您)")
+#: Polite words that hold 您 in the senior's own words too (谢谢您, 祝您工作顺利).
+_POLITE = re.compile(r"您好|请问您|麻烦您|谢谢您|感谢您|多谢您|辛苦您|祝您")
 #: Particles that add nothing to what a short text says.
 _PARTICLES = frozenset("啊呀呢吧哦噢喔嘛啦哈呗哇了的嘞咧囉啰喇")
 #: Words around a menu word that only ask for it.
@@ -75,7 +77,7 @@ _HOW_MANY = re.compile(
     r"(?<![那这好前后头])几(道|个|条|次|天|点|号|岁|块|张|位|种|年|月|分钟|小时)"
 )
 #: "Nothing" words, which hold a question word without asking.
-_NOTHING = re.compile(r"没(?:有)?(?:啥|什么)")
+_NOTHING = re.compile(r"没(?:有)?(?:啥|什么)|(?:啥|什么)(?:也|都)")
 #: Links and phone numbers mark a pasted message, not a question.
 _PASTED = re.compile(r"https?://|www\.|\.(?:com|cn|net|top|xyz)\b|\d{7,}|【")
 #: A line that opens with a speaker's name: a pasted chat (two such lines make one).
@@ -160,7 +162,7 @@ class Reader:
         verdict = None
         question = self._is_question(f)
         # A button's words asked about (怎么订阅提醒？) are a question about that feature.
-        if help_intent is None and menu and not question:
+        if help_intent is None and menu and (not question or _asks_for(f.cleaned)):
             word = self._whole(f, "menu")
             if word is not None:
                 return Reading("menu", intent=word)
@@ -190,6 +192,10 @@ class Reader:
             )
             if small is not None:
                 return Reading("smalltalk", intent=small, verdict=verdict)
+        if not story and len(f.norm) <= LONG_TALK_CHARS and not self.faq.sure(text):
+            lost = self._lost(f)
+            if lost is not None:
+                return Reading("confusion", intent=lost, verdict=verdict)
         if not question and not story and len(f.norm) <= LONG_TALK_CHARS:
             # A long thank-you or greeting (谢谢你们，真的很实用，我已经推荐给…) opens with it.
             opening = self._opens_with(f, "smalltalk")
@@ -257,7 +263,7 @@ class Reader:
             if not c.intent.whole:
                 continue
             for hit in c.phrases.hits(f.norm):
-                if hit.start <= 1 and hit.end - hit.start >= 2:
+                if hit.start <= OPENING_CHARS and hit.end - hit.start >= 2:
                     return c.intent
         return None
 
@@ -329,10 +335,15 @@ class Reader:
         )
 
 
+def _asks_for(cleaned: str) -> bool:
+    """ "X呢？" asks for X, the way one asks where a thing is."""
+    return bool(re.search(r"呢[?？\s]*$", cleaned)) and len(cleaned) <= 10
+
+
 def _to_the_reader(norm: str) -> bool:
     """A text that addresses its reader as 您 past its greeting: a message written to the
     senior (a scam's 您的老邻居已经交了两个床位), not the senior's own words."""
-    return "您" in _GREETING.sub("", norm)
+    return "您" in _POLITE.sub("", norm)
 
 
 def _given(norm: str) -> frozenset[str]:
