@@ -64,7 +64,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     else:
         from bot.texts import verdict_text
 
-        print(verdict_text(verdict, content.guidance))
+        print(verdict_text(verdict, content.guidance, text))
     return 0
 
 
