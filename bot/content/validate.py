@@ -142,11 +142,8 @@ def check_conversation(loaded: Sequence[Loaded], shipped: Sequence[Loaded]) -> l
             for i, intent in enumerate(item.model.intents):
                 for j, example in enumerate(intent.examples):
                     got = reader.read(example, checker.check)
-                    if got.kind != intent.kind or (
-                        intent.kind != "help"
-                        and got.intent is not None
-                        and got.intent.id != intent.id
-                    ):
+                    same = got.intent is not None and got.intent.id == intent.id
+                    if got.kind != intent.kind or (intent.kind != "help" and not same):
                         problems.append(
                             Problem(
                                 file,

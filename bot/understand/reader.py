@@ -39,6 +39,8 @@ KINDS: tuple[Kind, ...] = (
 
 #: Wishes, confusion and small talk are short: longer texts are questions or messages.
 SHORT_CHARS = 30
+#: A remark this short that matches nothing and tells no story is the senior chatting.
+REMARK_CHARS = 30
 #: A thank-you may open a text after a word or two (非常感谢您…).
 OPENING_CHARS = 3
 #: A thank-you or greeting may run this long (normalised) and still be only that.
@@ -64,6 +66,8 @@ _A_NOT_A = re.compile(r"(\w{1,2})[不没唔冇]\1")
 _POLITE = re.compile(r"您好|请问您|麻烦您|谢谢您|感谢您|多谢您|辛苦您|祝您")
 #: Particles that add nothing to what a short text says.
 _PARTICLES = frozenset("啊呀呢吧哦噢喔嘛啦哈呗哇了的嘞咧囉啰喇")
+#: A message that opens with who wrote it (儿子：妈 我周六…): passed on, not the senior's own.
+_QUOTED_SPEAKER = re.compile(r"\s*[^\s：:，,。]{1,6}[：:].{4,}")
 #: Words around a menu word that only ask for it.
 _MENU_VERBS = re.compile(
     r"^(我要|我想|想|要|打开|进入|进去|去|点|看看|看一下|给我|帮我|开|回到|回|返回)+|(一下|吧)$"
@@ -211,12 +215,25 @@ class Reader:
                 return Reading("question", faqs=answers, verdict=verdict)
         if len(f.core) <= TINY_CHARS and not story:
             return Reading("confusion", intent=self._first_of("confusion"), verdict=verdict)
+        chat = self._intent("chat")
+        if (
+            chat is not None
+            and len(f.norm) <= REMARK_CHARS
+            and not (story or question or _to_the_reader(f.norm))
+        ):
+            # A short remark of the senior's own (今天下大雪了, 闺女带我去赶集了) that names no
+            # scam, tells of nobody's message and asks nothing: a chat, answered warmly.
+            return Reading("smalltalk", intent=chat, verdict=verdict)
         return Reading("check", verdict=verdict, asks_if_true=question and story)
 
     # --- the pieces -------------------------------------------------------------------------
 
     def _candidates(self, kind: str) -> list[_Compiled]:
         return [c for c in self._intents if c.intent.kind == kind]
+
+    def _intent(self, ident: str) -> Intent | None:
+        """The intent with this id (None when the file has none)."""
+        return next((c.intent for c in self._intents if c.intent.id == ident), None)
 
     def _first_of(self, kind: str) -> Intent | None:
         found = self._candidates(kind)
@@ -327,7 +344,8 @@ class Reader:
 
         Story words after a "would" (银行会打电话说…吗) tell no story: they ask what may happen.
         """
-        if _PASTED.search(f.cleaned) or len(_SPEAKER.findall(f.raw)) >= 2:
+        speakers = _SPEAKER.findall(f.raw)
+        if _PASTED.search(f.cleaned) or len(speakers) >= 2 or _QUOTED_SPEAKER.match(f.raw):
             return True
         return any(
             not _WOULD.search(f.norm[max(0, hit.start - 4) : hit.start])
