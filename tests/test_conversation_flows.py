@@ -137,6 +137,7 @@ class TestSmallTalk:
             ("你真棒", "谢谢您的夸奖", False),
             ("这东西没啥用", "对不起，让您不方便了", True),
             ("好的", "好的", False),
+            ("今天下雨了，腿又疼了", "听您说说真好", False),
         ],
     )
     async def test_a_short_warm_answer_and_the_next_step(
@@ -234,6 +235,13 @@ class TestTypedQuizAnswers:
         await senior.press(conv("防骗三不口诀"))
         hint, question = await senior.send("D")
         assert hint.text.startswith(conv("这道题只有 A、B、C 3 个选项"))
+        assert question.text.startswith(conv("📝 防骗三不口诀 · 第 1/"))
+
+    async def test_an_answer_not_understood_gets_how_to_answer(self, senior, conv) -> None:
+        await senior.send("/quiz")
+        await senior.press(conv("防骗三不口诀"))
+        hint, question = await senior.send(conv("选那个挂电话的"))
+        assert hint.text.startswith(conv("我没看明白您选的是哪个。"))
         assert question.text.startswith(conv("📝 防骗三不口诀 · 第 1/"))
 
     async def test_outside_a_quiz_a_letter_is_not_an_answer(self, senior, conv) -> None:

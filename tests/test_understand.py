@@ -37,6 +37,12 @@ class TestReading:
             ("字太小了", "wish"),
             ("换成繁体字", "wish"),
             ("学防骗", "menu"),
+            ("三不口诀呢", "menu"),
+            ("今天下大雪了，外头白茫茫的", "smalltalk"),
+            ("谢谢您，真是帮了大忙", "smalltalk"),
+            ("不知道你在说啥，头都大了", "confusion"),
+            ("儿子：妈 我周六带小宝回去吃饭，已经付过了", "check"),
+            ("您好，您的快递已到驿站，请凭取件码领取", "check"),
             ("有人打电话说我涉嫌洗钱，让我把钱转到安全账户", "check"),
             ("你好，我是公安局的，你涉嫌洗钱", "check"),
             ("【工商银行】您尾号1234的账户工资收入5000元", "check"),
@@ -80,6 +86,17 @@ class TestReading:
         reading = served.reader.read("我把验证码告诉他了，还下载了他发的软件", served.checker.check)
         assert reading.kind == "help" and {"code", "app"} <= reading.given
 
+    def test_a_payment_told_in_a_passed_on_message_is_no_cry_for_help(self, served: Served) -> None:
+        """A child's message that says "already paid" (for a gift) is checked, not rescued."""
+        text = "闺女给我发的 妈 我给你网购了个按摩仪 明天送到 别给快递员钱 已经付过了"
+        assert served.reader.read(text, served.checker.check).kind == "check"
+
+    def test_during_a_quiz_a_text_that_is_nothing_else_is_an_answer_not_understood(
+        self, served: Served
+    ) -> None:
+        reading = served.reader.read("选挂电话那个", served.checker.check, options=OPTIONS)
+        assert reading.kind == "quiz_answer" and reading.option is None
+
     def test_a_menu_word_is_not_a_menu_word_in_an_edit(self, served: Served) -> None:
         reading = served.reader.read("学防骗", served.checker.check, menu=False)
         assert reading.kind != "menu"
@@ -103,6 +120,10 @@ class TestTypedQuizAnswers:
             ("我选第三个", 2),
             ("不听、不信、不转账", 1),
             ("D", 3),
+            ("最后一个", 2),
+            ("我看是第二个", 1),
+            ("肯定是A 😄", 0),
+            ("B吧我猜的", 1),
         ],
     )
     def test_typed_answers(self, typed: str, option: int) -> None:

@@ -202,3 +202,13 @@ def typed_answer(turn: Turn, on: tuple[Quiz, QuizProgress], option: int) -> Resp
     response = answer(turn, found.id, progress.position, option)
     # Typed, not pressed: there is no message to edit and no button to answer.
     return replace(response, notice=None)
+
+
+def answer_hint(turn: Turn, on: tuple[Quiz, QuizProgress]) -> Response:
+    """A text during a quiz that is no answer the bot understands: how to answer, and the
+    question again."""
+    found, progress = on
+    question = found.questions[progress.position]
+    letters = "、".join(ANSWER_LETTERS[: len(question.options)])
+    head = f"我没看明白您选的是哪个。请点下面的按钮，或者打字母 {letters}。"
+    return say(Reply(head), question_reply(found, progress.position))

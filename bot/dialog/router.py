@@ -260,7 +260,9 @@ def _answer(
 ) -> Response:
     """The reply for what the text was read as."""
     kind = reading.kind
-    if kind == "quiz_answer" and on_screen is not None and reading.option is not None:
+    if kind == "quiz_answer" and on_screen is not None:
+        if reading.option is None:
+            return quiz.answer_hint(turn, on_screen)
         return quiz.typed_answer(turn, on_screen, reading.option)
     if kind == "help":
         return rescue.cry_for_help(turn, reading)

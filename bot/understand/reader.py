@@ -68,6 +68,9 @@ _POLITE = re.compile(r"您好|请问您|麻烦您|谢谢您|感谢您|多谢您|
 _PARTICLES = frozenset("啊呀呢吧哦噢喔嘛啦哈呗哇了的嘞咧囉啰喇")
 #: A message that opens with who wrote it (儿子：妈 我周六…): passed on, not the senior's own.
 _QUOTED_SPEAKER = re.compile(r"\s*[^\s：:，,。]{1,6}[：:].{4,}")
+#: A text that opens by saying it was passed on (闺女给我发的…, 儿子发来的：…); 对方传来的APP
+#: further on is the scammer's, not a passed-on message.
+_FORWARDED = re.compile(r"^[^对骗]{0,4}(给我发|发来|传来|发给我|转发|转来)的")
 #: Words around a menu word that only ask for it.
 _MENU_VERBS = re.compile(
     r"^(我要|我想|想|要|打开|进入|进去|去|点|看看|看一下|给我|帮我|开|回到|回|返回)+|(一下|吧)$"
@@ -171,7 +174,12 @@ class Reader:
             if word is not None:
                 return Reading("menu", intent=word)
         verdict = check(text)
-        if help_intent is not None and not (verdict.flagged and _to_the_reader(f.norm)):
+        passed_on = self._passed_on(f)
+        if (
+            help_intent is not None
+            and not passed_on
+            and not (verdict.flagged and _to_the_reader(f.norm))
+        ):
             return Reading("help", intent=help_intent, verdict=verdict, given=_given(f.norm))
         story = self._tells_story(f)
         if verdict.flagged:
@@ -215,6 +223,9 @@ class Reader:
                 return Reading("question", faqs=answers, verdict=verdict)
         if len(f.core) <= TINY_CHARS and not story:
             return Reading("confusion", intent=self._first_of("confusion"), verdict=verdict)
+        if options is not None and len(f.norm) <= REMARK_CHARS and not (story or question):
+            # During a quiz a short text that is nothing else is an answer not understood.
+            return Reading("quiz_answer", verdict=verdict)
         chat = self._intent("chat")
         if (
             chat is not None
@@ -337,6 +348,17 @@ class Reader:
             or _ENDS_IN_NOT.search(asked)
             or _HOW_MANY.search(asked)
             or self._questions.hits(asked)
+        )
+
+    def _passed_on(self, f: Forms) -> bool:
+        """A message passed on as it came (a pasted chat, 儿子：…, 闺女给我发的…, a notice
+        with a link): what it says happened, happened to its writer, not to the senior."""
+        speakers = _SPEAKER.findall(f.raw)
+        return bool(
+            _PASTED.search(f.cleaned)
+            or len(speakers) >= 2
+            or _QUOTED_SPEAKER.match(f.raw)
+            or _FORWARDED.search(f.norm)
         )
 
     def _tells_story(self, f: Forms) -> bool:
