@@ -59,11 +59,15 @@ REST_CHARS = 2
 #: probably lost.
 TINY_CHARS = 3
 #: A question mark, or a question word at the end (…吗, …么, …呢).
-_QUESTION_MARK = re.compile(r"[?？]|[吗么呢咩][\s。.!！~～]*$")
+_QUESTION_MARK = re.compile(r"[?？]|(?:[吗么咩]|(?<!着)呢)[\s。.!！~～]*$")
 #: A-not-A, the question form with no question word: 靠不靠谱, 能不能, 有没有.
 _A_NOT_A = re.compile(r"(\w{1,2})[不没唔冇]\1")
 #: Polite words that hold 您 in the senior's own words too (谢谢您, 祝您工作顺利).
 _POLITE = re.compile(r"您好|请问您|麻烦您|谢谢您|感谢您|多谢您|辛苦您|祝您")
+#: What a cry for help is about, what says it has happened, and what says "help me now".
+_AT_STAKE = re.compile(r"钱|款|万|块|元|蚊|验证码|密码|卡号|账户|银行卡|存折|积蓄|养老金")
+_DONE = re.compile(r"了|咗|过")
+_WHAT_NOW = re.compile(r"怎么办|咋办|咋整|怎么整|点算|怎么弄|害怕|完了|急死|慌了|救救|报案|报警")
 #: Particles that add nothing to what a short text says.
 _PARTICLES = frozenset("啊呀呢吧哦噢喔嘛啦哈呗哇了的嘞咧囉啰喇")
 #: A message that opens with who wrote it (儿子：妈 我周六…): passed on, not the senior's own.
@@ -76,7 +80,7 @@ _MENU_VERBS = re.compile(
     r"^(我要|我想|想|要|打开|进入|进去|去|点|看看|看一下|给我|帮我|开|回到|回|返回)+|(一下|吧)$"
 )
 #: "Would", "may": what follows is asked about, not told.
-_WOULD = re.compile(r"会|能|可能|可以|是不是|是否")
+_WOULD = re.compile(r"会|能|可能|可以|是不是|是否|如果|要是|万一|假如")
 #: A yes-no question ending in 不 (能去不, 收费不, 行不).
 _ENDS_IN_NOT = re.compile(r"(能|会|可以|要|收|行|对|好|是|有|用)[^，,。！？\s]{0,5}不[呀啊呢嘛]?$")
 #: "How many" (几道题, 几点); not "those few" (那几个).
@@ -84,7 +88,7 @@ _HOW_MANY = re.compile(
     r"(?<![那这好前后头])几(道|个|条|次|天|点|号|岁|块|张|位|种|年|月|分钟|小时)"
 )
 #: "Nothing" words, which hold a question word without asking.
-_NOTHING = re.compile(r"没(?:有)?(?:啥|什么)|(?:啥|什么)(?:也|都)")
+_NOTHING = re.compile(r"没(?:有)?(?:啥|什么|怎么)|(?:啥|什么)(?:也|都)")
 #: Links and phone numbers mark a pasted message, not a question.
 _PASTED = re.compile(r"https?://|www\.|\.(?:com|cn|net|top|xyz)\b|\d{7,}|【")
 #: A line that opens with a speaker's name: a pasted chat (two such lines make one).
@@ -235,6 +239,10 @@ class Reader:
             # A short remark of the senior's own (今天下大雪了, 闺女带我去赶集了) that names no
             # scam, tells of nobody's message and asks nothing: a chat, answered warmly.
             return Reading("smalltalk", intent=chat, verdict=verdict)
+        if not verdict.flagged and not passed_on and _distress(f.norm):
+            # The last net: money or a code, something done, and fear or "what now" — a cry
+            # for help the phrase lists missed must not be told "no problem found".
+            return Reading("help", intent=help_intent, verdict=verdict, given=_given(f.norm))
         return Reading("check", verdict=verdict, asks_if_true=question and story)
 
     # --- the pieces -------------------------------------------------------------------------
@@ -378,6 +386,11 @@ class Reader:
 def _asks_for(cleaned: str) -> bool:
     """ "X呢？" asks for X, the way one asks where a thing is."""
     return bool(re.search(r"呢[?？\s]*$", cleaned)) and len(cleaned) <= 10
+
+
+def _distress(norm: str) -> bool:
+    """Money or a secret, something already done, and fear or "what do I do now"."""
+    return bool(_AT_STAKE.search(norm) and _DONE.search(norm) and _WHAT_NOW.search(norm))
 
 
 def _to_the_reader(norm: str) -> bool:
