@@ -64,6 +64,12 @@ _QUESTION_MARK = re.compile(r"[?？]|(?:[吗么咩]|(?<!着)呢)[\s。.!！~～]
 _A_NOT_A = re.compile(r"(\w{1,2})[不没唔冇]\1")
 #: Polite words that hold 您 in the senior's own words too (谢谢您, 祝您工作顺利).
 _POLITE = re.compile(r"您好|请问您|麻烦您|谢谢您|感谢您|多谢您|辛苦您|祝您")
+#: What a notice or a scam asks its reader to do or give: such a text is a message, never
+#: small talk, however it opens (你好，我们是扶贫办……请回复身份证号).
+_NOTICE = re.compile(
+    r"请(回复|提供|点击|登录|联系|添加|拨打|于|在)|回复|点击|链接|身份证|银行卡|验证码|账户|"
+    r"补贴|中奖|冻结|领取|退款|办理"
+)
 #: What a cry for help is about, what says it has happened, and what says "help me now".
 _AT_STAKE = re.compile(r"钱|款|万|块|元|蚊|验证码|密码|卡号|账户|银行卡|存折|积蓄|养老金")
 _DONE = re.compile(r"了|咗|过")
@@ -209,6 +215,9 @@ class Reader:
             if small is not None:
                 return Reading("smalltalk", intent=small, verdict=verdict)
         if not story and len(f.norm) <= LONG_TALK_CHARS and not self.faq.sure(text):
+            wish = self._found(f, "wish")
+            if wish is not None:
+                return Reading("wish", intent=wish, verdict=verdict)
             lost = self._lost(f)
             if lost is not None:
                 return Reading("confusion", intent=lost, verdict=verdict)
@@ -234,7 +243,7 @@ class Reader:
         if (
             chat is not None
             and len(f.norm) <= REMARK_CHARS
-            and not (story or question or _to_the_reader(f.norm))
+            and not (story or question or _to_the_reader(f.norm) or _NOTICE.search(f.norm))
         ):
             # A short remark of the senior's own (今天下大雪了, 闺女带我去赶集了) that names no
             # scam, tells of nobody's message and asks nothing: a chat, answered warmly.
@@ -293,7 +302,7 @@ class Reader:
     def _opens_with(self, f: Forms, kind: str) -> Intent | None:
         """The whole-message intent of `kind` (a thanks, a greeting) the text opens with,
         when the text is the senior's own words (see `_mentions`)."""
-        if _to_the_reader(f.norm):
+        if _to_the_reader(f.norm) or _NOTICE.search(f.norm):
             return None
         for c in self._candidates(kind):
             if not c.intent.whole:
@@ -307,6 +316,8 @@ class Reader:
         """The intent of `kind` whose phrase a short text holds, when the text is the
         senior's own words (替我妈谢谢你们…, 你好 我是帮我爸来试试的), not a notice addressed to
         them (您好，您的快递到了: 您 outside the phrase marks a message written to the reader)."""
+        if _NOTICE.search(f.norm):
+            return None
         for c in self._candidates(kind):
             for hit in c.phrases.hits(f.norm):
                 # One character (好, 行) is part of too many other words (银行, 好像).
