@@ -35,6 +35,8 @@ ANSWER_WEIGHT = 1.0
 CHAR_WEIGHT = 1.5
 #: Share of the score from the bag of words; the rest from the closest way of asking.
 BAG_SHARE = 0.9
+#: Questions remembered with their matches (one text is matched several times while read).
+CACHE_SIZE = 512
 #: Characters too common in questions to say what they are about.
 _COMMON = frozenset("的了吗呢吧啊呀么是我你您他她它会能要不有在这那个就都也还和跟让被把给说人")
 #: Words that ask without saying what about: taken out before comparing.
@@ -89,6 +91,13 @@ class FaqIndex:
         self._idf = {key: math.log(1 + count / n) for key, n in frequency.items()}
         self._unknown = math.log(1 + count)
         self._vectors = [self._vector(bag) for bag in bags]
+        # feature -> [(entry, weight / norm)]: a question meets only the entries it shares a
+        # feature with, so a match costs what the question holds, not the size of the FAQ.
+        self._postings: dict[str, list[tuple[int, float]]] = {}
+        for i, (vec, norm) in enumerate(self._vectors):
+            for key, weight in vec.items():
+                self._postings.setdefault(key, []).append((i, weight / norm))
+        self._cache: dict[str, list[FaqMatch]] = {}
 
     def _vector(self, bag: Counter[str]) -> tuple[dict[str, float], float]:
         vec = {
@@ -99,17 +108,27 @@ class FaqIndex:
         return vec, math.sqrt(sum(v * v for v in vec.values())) or 1.0
 
     def match(self, question: str) -> list[FaqMatch]:
-        """Every entry with its fit to `question`, best first."""
+        """The entries that share a word with `question`, with their fit, best first."""
         query = prepared(question)
         if not query:
             return []
+        cached = self._cache.get(query)
+        if cached is not None:
+            return cached
         qvec, qnorm = self._vector(_features(query))
+        dots: dict[int, float] = {}
+        for key, weight in qvec.items():
+            for entry, share in self._postings.get(key, ()):
+                dots[entry] = dots.get(entry, 0.0) + weight * share
         scored = []
-        for faq, asks, (dvec, dnorm) in zip(self.faqs, self._asks, self._vectors, strict=True):
-            cosine = sum(v * dvec.get(k, 0.0) for k, v in qvec.items()) / qnorm / dnorm
-            closest = max((fuzz.ratio(query, a) for a in asks), default=0.0) / 100
-            scored.append(FaqMatch(faq, BAG_SHARE * cosine + (1 - BAG_SHARE) * closest))
+        for entry, dot in dots.items():
+            closest = max((fuzz.ratio(query, a) for a in self._asks[entry]), default=0.0) / 100
+            score = BAG_SHARE * dot / qnorm + (1 - BAG_SHARE) * closest
+            scored.append(FaqMatch(self.faqs[entry], score))
         scored.sort(key=lambda m: m.score, reverse=True)
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()
+        self._cache[query] = scored
         return scored
 
     def answers(self, question: str) -> tuple[Faq, ...]:
