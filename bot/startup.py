@@ -12,6 +12,8 @@ from bot.content.live import LiveContent
 from bot.content.loader import ContentError
 from bot.settings import Settings
 from bot.storage import Storage, StorageError, open_storage
+from bot.storage.process_lock import DatabaseInUse, ProcessLock
+from bot.storage.sqlite import sqlite_path
 
 
 def report_content_error(exc: ContentError) -> None:
@@ -37,3 +39,23 @@ def open_storage_or_report(settings: Settings) -> Storage | None:
     except StorageError as exc:
         print(f"数据库打不开 (storage error): {exc}", file=sys.stderr)
         return None
+
+
+def hold_database_or_report(settings: Settings) -> tuple[bool, ProcessLock | None]:
+    """(ok, lock): the lock that makes this the one bot on its SQLite database (no lock for
+    other databases); ok is False after reporting that another process holds it."""
+    if not settings.database_url.startswith("sqlite:"):
+        return True, None
+    path = sqlite_path(settings.database_url)
+    if path == ":memory:":
+        return True, None
+    lock = ProcessLock(path)
+    try:
+        lock.acquire()
+    except DatabaseInUse as exc:
+        print(str(exc), file=sys.stderr)
+        return False, None
+    except OSError as exc:
+        print(f"数据库的锁文件打不开 (cannot create the lock file): {exc}", file=sys.stderr)
+        return False, None
+    return True, lock

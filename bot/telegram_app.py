@@ -28,7 +28,7 @@ from bot.content.live import LiveContent
 from bot.content.loader import Content
 from bot.dialog.router import COMMANDS, Dialog
 from bot.settings import Settings
-from bot.startup import open_content, open_storage_or_report
+from bot.startup import hold_database_or_report, open_content, open_storage_or_report
 from bot.storage import Storage
 from bot.tg.alerts import ALERTS_KEY, AlertService
 from bot.tg.content_watch import WATCH_KEY, ContentWatcher
@@ -177,6 +177,9 @@ def run_polling(settings: Settings) -> int:
     content = open_content(settings)
     if content is None:
         return 2
+    ok, lock = hold_database_or_report(settings)
+    if not ok:
+        return 2
     storage = open_storage_or_report(settings)
     if storage is None:
         return 2
@@ -186,4 +189,6 @@ def run_polling(settings: Settings) -> int:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
     finally:
         storage.close()
+        if lock is not None:
+            lock.release()
     return 0

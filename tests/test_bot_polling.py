@@ -82,3 +82,58 @@ def test_the_real_process_answers_start_through_polling(tmp_path: Path, content:
             _, stderr = process.communicate()
         assert TOKEN.split(":")[1] not in stderr, "the token must never be logged"
         assert telegram.errors == []
+
+
+def test_a_second_bot_on_the_same_database_refuses_to_start(
+    tmp_path: Path, content: Content
+) -> None:
+    """Two bots on one SQLite file would send every alert twice: the second one stops at
+    once and says why, naming the process that holds the database; the first goes on."""
+    telegram = FakeTelegram()
+    telegram.push_update(_start_update(4242))
+    with FakeBotHTTPServer(telegram) as server:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key.lower() not in ("http_proxy", "https_proxy", "all_proxy")
+        }
+        env.update(
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_API_BASE_URL=server.base_url,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'db' / 'bot.db'}",
+            NO_PROXY="127.0.0.1,localhost",
+            PYTHONUNBUFFERED="1",
+        )
+
+        def start() -> subprocess.Popen[str]:
+            return subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"],
+                cwd=tmp_path,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+
+        first = start()
+        second = None
+        try:
+            deadline = time.monotonic() + START_DEADLINE
+            while time.monotonic() < deadline and first.poll() is None:
+                if [m for m in telegram.screen(4242) if m.from_bot]:
+                    break
+                time.sleep(0.05)
+            assert [m for m in telegram.screen(4242) if m.from_bot], "the first bot never answered"
+            second = start()
+            _, err = second.communicate(timeout=START_DEADLINE)
+            assert second.returncode == 2
+            assert "已经有一个三不卫士在用了" in err and str(first.pid) in err
+            assert "Traceback" not in err
+            assert first.poll() is None, "the first bot goes on"
+            first.send_signal(signal.SIGINT)
+            first.wait(timeout=STOP_DEADLINE)
+        finally:
+            for process in (first, second):
+                if process is not None and process.poll() is None:
+                    process.kill()
+                    process.wait(timeout=STOP_DEADLINE)

@@ -12,6 +12,12 @@
   to that chat. `Temporary` (timeouts, network, 5xx): retried with exponential backoff, at
   most `max_attempts` tries, then failed with the reason. `Permanent`: failed at once.
 - Quiet hours: nothing is sent in them; a broadcast still running when they begin pauses.
+- The database cannot be written (disk full, another process holding the lock): an outcome
+  that cannot be recorded is kept in memory, the row is never sent again by this process,
+  and sending pauses until every held outcome is written (retried with backoff). The log
+  and `on_trouble` (the admins) are told once per outage, and `on_trouble` again when it
+  is over. What is left of the duplicate window: the process dying while it holds
+  confirmed outcomes it could not write (those rows are sent again after the restart).
 """
 
 from __future__ import annotations
@@ -49,7 +55,12 @@ IDLE_POLL = 5.0
 #: Shortest wait when something is due but blocked (per-chat spacing, in-flight rows).
 MIN_WAIT = 0.05
 #: Below every alert: how to stop them.
-FOOTER = "（不想再收提醒，发 /unsubscribe 退订）"
+FOOTER = "（不想再收提醒，回我“退订”两个字就行）"
+
+
+#: While the database cannot be written, writing the held outcomes is tried again after
+#: 1, 2, 4 … seconds, at most this long apart.
+STORE_RETRY_MAX = 30.0
 
 
 def backoff_delay(attempt: int) -> float:
@@ -72,6 +83,8 @@ class SenderStats:
     retried: int = 0
     failed: int = 0
     blocked: int = 0
+    unrecorded: int = 0
+    """Outcomes that could not be written at once and were held in memory."""
     commit_window: deque[float] = field(default_factory=lambda: deque(maxlen=100_000))
     """Seconds from the transport returning (Telegram's OK) to the row committed as sent."""
 
@@ -139,6 +152,7 @@ class Sender:
         sleep: Sleep = asyncio.sleep,
         render: Callable[[Delivery], str] = render_delivery,
         backoff: Callable[[int], float] = backoff_delay,
+        on_trouble: Callable[[str], None] | None = None,
     ) -> None:
         self.store = store
         self.transport = transport
@@ -158,6 +172,18 @@ class Sender:
         self._busy_chats: set[int] = set()
         self._last_sent: dict[int, float] = {}
         self._wake = asyncio.Event()
+        # Outcomes Telegram gave that the database has not taken yet, by row, in order:
+        # such a row is never sent again by this process, and nothing new is sent until
+        # they are written.
+        self._held: dict[int, Callable[[], None]] = {}
+        self._store_retry = 0.0
+        self._store_failures = 0
+        self._on_trouble = on_trouble or (lambda message: None)
+
+    @property
+    def store_down(self) -> bool:
+        """Whether outcomes are waiting in memory for the database to accept them."""
+        return bool(self._held)
 
     def wake(self) -> None:
         """New rows were written: look at the outbox now instead of at the next poll."""
@@ -205,6 +231,8 @@ class Sender:
         """How long nothing can be sent: until the next row is due, a flood pause ends or
         quiet hours end (at most IDLE_POLL when nothing is pending)."""
         now = self._clock()
+        if self._held:
+            return max(MIN_WAIT, self._store_retry - now)
         due = self.store.next_due()
         if due is None:
             return IDLE_POLL
@@ -227,6 +255,8 @@ class Sender:
     async def _pass(self, stop: asyncio.Event | None) -> int:
         """Start sends for the rows due now (as pace and per-chat spacing allow)."""
         now = self._clock()
+        if self._held and not self._write_held(now):
+            return 0
         if self.quiet.is_quiet(now) or now < self._pacer.paused_until:
             return 0
         if len(self._last_sent) > 10 * self.batch:
@@ -240,8 +270,12 @@ class Sender:
         for row in rows:
             if stop is not None and stop.is_set():
                 break
-            if row.id in self._in_flight or not self._chat_free(row.user_id):
+            if row.id in self._in_flight or row.id in self._held:
                 continue
+            if not self._chat_free(row.user_id):
+                continue
+            if self._held:  # the database just failed under a send in flight: stop here
+                break
             await self._pacer.wait_turn()
             await self._slots.acquire()
             if self.quiet.is_quiet(self._clock()) or (stop is not None and stop.is_set()):
@@ -269,10 +303,8 @@ class Sender:
     async def _deliver(self, row: Delivery) -> None:
         try:
             await self._attempt(row)
-        except Exception:
-            # The store failed while recording the outcome: the row stays pending and is
-            # tried again later (a duplicate is possible if the message had gone out).
-            log.exception("could not record the outcome of delivery %d", row.id)
+        except Exception:  # a bug in the sender itself: the row stays pending
+            log.exception("alert delivery %d: unexpected error", row.id)
         finally:
             self._in_flight.discard(row.id)
             self._busy_chats.discard(row.user_id)
@@ -282,18 +314,20 @@ class Sender:
         try:
             await self.transport.send_text(row.user_id, self._render(row))
         except RetryLater as exc:
-            until = self._clock() + exc.seconds
+            until, why = self._clock() + exc.seconds, exc.reason
             self._pacer.pause_until(until)
-            self.store.reschedule(row.id, until, exc.reason, attempt=False)
+            self._record(row, lambda: self.store.reschedule(row.id, until, why, attempt=False))
             self.stats.retry_after += 1
             log.warning("flood control: pausing alerts for %.1f s", exc.seconds)
         except Blocked as exc:
-            self.store.deactivate(row.user_id, exc.reason, self._clock())
+            now, why = self._clock(), exc.reason
+            self._record(row, lambda: self.store.deactivate(row.user_id, why, now))
             self.stats.blocked += 1
         except Permanent as exc:
-            self.store.mark_failed(row.id, exc.reason, self._clock())
+            now, why = self._clock(), exc.reason
+            self._record(row, lambda: self.store.mark_failed(row.id, why, now))
             self.stats.failed += 1
-            log.warning("alert delivery %d refused: %s", row.id, exc.reason)
+            log.warning("alert delivery %d refused: %s", row.id, why)
         except Temporary as exc:
             self._retry_or_fail(row, exc.reason)
         except Exception as exc:  # a transport bug: bounded like a temporary error
@@ -301,16 +335,69 @@ class Sender:
             self._retry_or_fail(row, type(exc).__name__)
         else:
             confirmed = time.perf_counter()
-            self.store.mark_sent(row.id, self._clock())
-            self.stats.commit_window.append(time.perf_counter() - confirmed)
+            now = self._clock()
+            if self._record(row, lambda: self.store.mark_sent(row.id, now)):
+                self.stats.commit_window.append(time.perf_counter() - confirmed)
             self.stats.sent += 1
 
     def _retry_or_fail(self, row: Delivery, reason: str) -> None:
         attempt = row.attempts + 1
+        now = self._clock()
         if attempt >= self.max_attempts:
-            self.store.mark_failed(row.id, f"{reason} (after {attempt} tries)", self._clock())
+            failed = f"{reason} (after {attempt} tries)"
+            self._record(row, lambda: self.store.mark_failed(row.id, failed, now))
             self.stats.failed += 1
             log.warning("alert delivery %d failed after %d tries: %s", row.id, attempt, reason)
             return
-        self.store.reschedule(row.id, self._clock() + self._backoff(attempt), reason, attempt=True)
+        later = now + self._backoff(attempt)
+        self._record(row, lambda: self.store.reschedule(row.id, later, reason, attempt=True))
         self.stats.retried += 1
+
+    # --- when the database cannot be written ----------------------------------------------------
+
+    def _record(self, row: Delivery, write: Callable[[], None]) -> bool:
+        """Write an outcome now; when the database refuses, hold it in memory (and pause).
+
+        Returns whether it was written at once.
+        """
+        if not self._held:
+            try:
+                write()
+                return True
+            except Exception as exc:
+                self._store_trouble(exc)
+        self._held[row.id] = write
+        self.stats.unrecorded += 1
+        return False
+
+    def _write_held(self, now: float) -> bool:
+        """Write the held outcomes, oldest first; False (and a later retry) while it fails."""
+        if now < self._store_retry:
+            return False
+        for row_id, write in list(self._held.items()):
+            try:
+                write()
+            except Exception as exc:
+                self._store_trouble(exc)
+                return False
+            del self._held[row_id]
+        if self._store_failures:
+            log.warning("the database takes alert outcomes again; sending goes on")
+            self._on_trouble("✅ 数据库恢复了，防骗提醒继续发送。")
+        self._store_failures = 0
+        return True
+
+    def _store_trouble(self, exc: Exception) -> None:
+        self._store_failures += 1
+        delay = min(STORE_RETRY_MAX, 2.0 ** (self._store_failures - 1))
+        self._store_retry = self._clock() + delay
+        if self._store_failures == 1:
+            log.error(
+                "the database cannot record alert outcomes (%s): sending paused; what "
+                "Telegram confirmed is kept in memory and written when it can be",
+                type(exc).__name__,
+            )
+            self._on_trouble(
+                "⚠️ 数据库现在写不进去（磁盘满了，或者被别的程序占着）。防骗提醒先暂停发送，"
+                "已经发出的记在内存里，数据库恢复后自动补记，不会重发。"
+            )

@@ -51,11 +51,26 @@ class AlertService:
             TelegramTransport(bot),
             quiet=quiet,
             rate=settings.alert_rate or None,
+            on_trouble=self._tell_admins,
         )
         dialog.on_enqueued(self.sender.wake)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._pruned = 0.0
+        self._notices: set[asyncio.Task[None]] = set()
+
+    def _tell_admins(self, message: str) -> None:
+        """Tell every admin (once per outage, the sender decides), without waiting for it."""
+        for admin in self.settings.admin_ids:
+            task = asyncio.ensure_future(self._send_admin(admin, message))
+            self._notices.add(task)
+            task.add_done_callback(self._notices.discard)
+
+    async def _send_admin(self, admin: int, message: str) -> None:
+        try:
+            await self.bot.send_message(admin, message)
+        except Exception as exc:  # the admins are told best effort; the log has it anyway
+            log.warning("could not tell admin about the alert database: %s", type(exc).__name__)
 
     def plan(self, now: float | None = None) -> int:
         """Plan what fell due (catching up after a restart); returns outbox rows added."""
