@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO, cast
 
 from bot.check.engine import Checker
 from bot.content.loader import Content, ContentError, load_content
+from bot.lines import decode_line, scrub
 from bot.settings import Settings
 from bot.startup import report_content_error
 
@@ -23,26 +24,47 @@ def _load(settings: Settings) -> Content | None:
         return None
 
 
-def _jsonl(checker: Checker, stdin: TextIO, stdout: TextIO) -> int:
-    """The batch contract: one output line per input line, in order, id echoed."""
-    for lineno, raw in enumerate(stdin, start=1):
-        line = raw.strip()
-        out: dict[str, Any]
-        if not line:
-            out = {"id": None, "line": lineno, "error": "empty line"}
-        else:
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                out = {"id": None, "line": lineno, "error": f"not JSON: {exc.msg}"}
-            else:
-                if not isinstance(item, dict):
-                    out = {"id": None, "line": lineno, "error": "expected an object"}
-                elif not isinstance(item.get("text"), str):
-                    out = {"id": item.get("id"), "line": lineno, "error": "missing string 'text'"}
-                else:
-                    out = {"id": item.get("id"), **checker.check(item["text"]).to_dict()}
-        stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _batch_line(checker: Checker, lineno: int, line: str) -> dict[str, Any]:
+    """The output for one input line (an error object for anything that is not an item)."""
+    if not line:
+        return {"id": None, "line": lineno, "error": "empty line"}
+    try:
+        item = json.loads(line, parse_constant=_no_constants)
+    except RecursionError:
+        return {"id": None, "line": lineno, "error": "not JSON: nested too deeply"}
+    except json.JSONDecodeError as exc:
+        return {"id": None, "line": lineno, "error": f"not JSON: {exc.msg}"}
+    except ValueError as exc:  # NaN, Infinity, an integer too long to read
+        return {"id": None, "line": lineno, "error": f"not JSON: {str(exc)[:80]}"}
+    if not isinstance(item, dict):
+        return {"id": None, "line": lineno, "error": "expected an object"}
+    ident = item.get("id")
+    if not (ident is None or isinstance(ident, (str, int, float, bool))):
+        return {"id": None, "line": lineno, "error": "'id' must be a string or a number"}
+    if isinstance(ident, str):
+        ident = scrub(ident)
+    if not isinstance(item.get("text"), str):
+        return {"id": ident, "line": lineno, "error": "missing string 'text'"}
+    return {"id": ident, **checker.check(scrub(item["text"])).to_dict()}
+
+
+def _jsonl(checker: Checker, stdin: TextIO | BinaryIO, stdout: TextIO) -> int:
+    """The batch contract: one output line per input line, in order, id echoed; a line
+    that cannot be checked gets an error object, never an end to the batch."""
+    lines = cast(Iterable[str | bytes], stdin)
+    for lineno, raw in enumerate(lines, start=1):
+        text = decode_line(raw) if isinstance(raw, bytes) else scrub(raw)
+        try:
+            out = _batch_line(checker, lineno, text.strip())
+            shown = json.dumps(out, ensure_ascii=False, allow_nan=False)
+        except Exception as exc:  # a bug must cost one line, not the batch
+            error = f"could not check this line: {type(exc).__name__}"
+            shown = json.dumps({"id": None, "line": lineno, "error": error})
+        stdout.write(shown + "\n")
     stdout.flush()
     return 0
 
@@ -53,7 +75,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     checker = Checker.from_content(content)
     if args.jsonl:
-        return _jsonl(checker, sys.stdin, sys.stdout)
+        return _jsonl(checker, sys.stdin.buffer, sys.stdout)
     text = " ".join(args.text) if args.text else sys.stdin.read()
     if not text.strip():
         print('请给出要检查的文字，例如：python -m bot check "有人说我涉嫌洗钱"', file=sys.stderr)

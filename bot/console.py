@@ -14,6 +14,7 @@ from typing import TextIO
 
 from bot.dialog.lang import convert
 from bot.dialog.router import COMMANDS, Dialog
+from bot.lines import decode_line, scrub
 from bot.settings import Settings
 from bot.startup import open_content, open_storage_or_report
 from bot.views.replies import Button, Response
@@ -88,19 +89,30 @@ def _line_reader(stdin: TextIO, out: TextIO) -> Callable[[], str | None]:
         except ImportError:  # a Python without readline still works, with the tty's limit
             pass
 
+        reconfigure = getattr(stdin, "reconfigure", None)
+        if reconfigure is not None:  # bytes the terminal's encoding cannot read: replaced
+            reconfigure(errors="replace")
+
         def from_terminal() -> str | None:
             try:
-                return input(PROMPT)
+                return scrub(input(PROMPT))
             except EOFError:
                 return None
 
         return from_terminal
 
+    # Piped bytes are decoded line by line (UTF-8, else GBK), so a line in another encoding
+    # is read, not a crash; a test's StringIO has no bytes underneath and is read as text.
+    binary = getattr(stdin, "buffer", None) if stdin is sys.stdin else None
+
     def from_pipe() -> str | None:
         out.write(PROMPT)
         out.flush()
+        if binary is not None:
+            raw = binary.readline()
+            return decode_line(raw).rstrip("\r\n") if raw else None
         line = stdin.readline()
-        return line.rstrip("\n") if line else None
+        return scrub(line.rstrip("\n")) if line else None
 
     return from_pipe
 

@@ -108,3 +108,34 @@ class TestValidate:
         assert proc.returncode == 1
         assert "weak_pattern.yaml:8: 例子没被认出来" in proc.stdout
         assert "weak_pattern.yaml:10: 反例被误报" in proc.stdout
+
+
+class TestBatchNeverBreaks:
+    """`check --jsonl`: one valid JSON line out per line in, whatever the line holds."""
+
+    def test_hostile_lines_each_get_an_answer_and_the_batch_goes_on(self) -> None:
+        lines = [
+            b'{"id":1,"text":"\\ud800\xe4\xbd\xa0\xe5\xa5\xbd"}',  # a lone surrogate
+            b'{"id":NaN,"text":"x"}',
+            b'{"id":' + b"9" * 5000 + b',"text":"x"}',
+            b"[" * 100_000,
+            '{"id":"gbk","text":"我是公安局的，你涉嫌洗钱，把钱转到安全账户"}'.encode("gbk"),
+            b'{"id":{"a":1},"text":"x"}',
+            b'{"id":"last","text":"\xe5\xa6\x88\xef\xbc\x8c\xe6\x88\x91\xe5\x88\xb0\xe5\xae\xb6\xe4\xba\x86"}',
+        ]
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "check", "--jsonl"],
+            input=b"\n".join(lines) + b"\n",
+            capture_output=True,
+            cwd=PROJECT_ROOT,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr.decode(errors="replace")
+        out = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+        assert len(out) == len(lines)
+        assert out[0]["id"] == 1 and "risk" in out[0]
+        assert all("error" in o and o["id"] is None for o in out[1:4])
+        assert out[4]["id"] == "gbk" and out[4]["risk"] == "high"
+        assert "error" in out[5]
+        assert out[6]["id"] == "last" and out[6]["risk"] == "none"
+        assert b"Traceback" not in result.stderr

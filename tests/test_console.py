@@ -83,6 +83,25 @@ class TestConsole:
         assert "没有设置 TELEGRAM_BOT_TOKEN" in result.stderr
         assert "🆘 钱已经转出去了？请马上：" in result.stdout
 
+    def test_a_line_in_another_encoding_is_read_not_a_crash(self, tmp_path: Path) -> None:
+        """A GBK line (an old Windows tool) is read and checked; bad bytes are no crash."""
+        env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+        env.update(TELEGRAM_BOT_TOKEN="", DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}")
+        scam = "我是公安局的，你涉嫌洗钱，把钱转到安全账户".encode("gbk")
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "console"],
+            input=scam + b"\n\xff\xfe\n" + "求助\n".encode(),
+            capture_output=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=60,
+        )
+        out = result.stdout.decode("utf-8")
+        assert result.returncode == 0, result.stderr.decode(errors="replace")
+        assert "🔴 高风险" in out
+        assert "🆘 钱已经转出去了？请马上：" in out
+        assert b"Traceback" not in result.stderr
+
 
 class TestConsoleAdmin:
     def test_an_admin_can_reload_and_see_the_figures(self, database_url: str) -> None:
