@@ -105,11 +105,20 @@ class LiveContent(_Serving):
             stamp = fingerprint(self.root)
             try:
                 content = load_content(self.root)
+                served = Served.of(content)
             except ContentError as exc:
                 # Remember the broken state so a file watcher reports it once, not forever.
                 self._stamp = stamp
                 return ReloadResult(changed=False, problems=tuple(exc.problems))
-            self.served = Served.of(content)
+            except Exception as exc:  # anything else: the same, never a crash of the watcher
+                self._stamp = stamp
+                problem = Problem(
+                    str(self.root),
+                    0,
+                    f"内容文件读不进来（{type(exc).__name__}）：请检查刚改过的文件",
+                )
+                return ReloadResult(changed=False, problems=(problem,))
+            self.served = served
             self._stamp = stamp
             return ReloadResult(changed=True)
 

@@ -45,12 +45,14 @@ from bot.content.rules import MAX_OPTION as MAX_OPTION
 from bot.content.rules import MAX_QUIZ_TITLE as MAX_QUIZ_TITLE
 from bot.content.rules import semantic_problems
 from bot.content.yaml_lines import (
+    ContentYAMLError,
     compose,
     duplicate_keys,
     in_file,
     line_of,
     named_field_line,
     node_at,
+    reader_error,
     yaml_error,
 )
 from bot.taxonomy import CATEGORY_IDS
@@ -200,11 +202,20 @@ def parse_file(path: Path, *, kind: str | None = None) -> tuple[Loaded, list[Pro
         ]
     try:
         node, data = compose(text)
+    except ContentYAMLError as exc:
+        return nothing, [Problem(file, exc.line, exc.message)]
     except yaml.MarkedYAMLError as exc:
         line, message = yaml_error(exc, text)
         return nothing, [Problem(file, line, message)]
+    except yaml.reader.ReaderError as exc:
+        line, message = reader_error(exc, text)
+        return nothing, [Problem(file, line, message)]
     except yaml.YAMLError as exc:
         return nothing, [Problem(file, 0, f"YAML 格式错误：{exc}")]
+    except (ValueError, OverflowError, RecursionError) as exc:  # what no check above foresaw
+        return nothing, [
+            Problem(file, 0, f"文件里有写不对的内容，请检查日期和数字（{type(exc).__name__}）")
+        ]
     if node is None or data is None:
         return nothing, [Problem(file, 1, "文件是空的：请写上内容（可以照着同类的文件写）")]
     declared, header_line, schema = header_kind(text)

@@ -7,6 +7,7 @@ since only the node tree sees them.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -105,11 +106,104 @@ def named_field_line(node: yaml.Node, loc: Sequence[str | int], message: str) ->
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: A file may expand (aliases counted as often as they are used) to this many nodes: far
+#: above any real content file, far below what stalls the bot (an alias bomb of 550 bytes
+#: expands to billions).
+MAX_EXPANDED_NODES = 200_000
+#: Integers longer than this many digits are refused before Python tries to read them.
+MAX_INT_DIGITS = 18
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_INT_TAG = "tag:yaml.org,2002:int"
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ]+(\d{1,2}):(\d{2})(?::(\d{2}))?.*)?$")
+
+
+class ContentYAMLError(Exception):
+    """A file that parses but must not be built: a date that does not exist, a number too
+    long, an alias that refers to itself or expands without end. Carries line and words."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _date_problem(value: str) -> str | None:
+    """Why a YAML date or time cannot be, in words (None when it is a real one)."""
+    match = _DATE.match(value.strip())
+    if match is None:
+        return None
+    year, month, day = (int(match.group(i)) for i in (1, 2, 3))
+    if not 1 <= month <= 12:
+        return f"日期 {value} 写得不对：月份只能是 1–12"
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return f"日期 {value} 写得不对：{year} 年 {month} 月没有 {day} 日"
+    hour, minute = match.group(4), match.group(5)
+    if hour is not None and not (0 <= int(hour) <= 23 and 0 <= int(minute) <= 59):
+        return f"时间 {value} 写得不对：小时只能是 0–23，分钟只能是 0–59"
+    return None
+
+
+def _check_tree(root: yaml.Node) -> None:
+    """Refuse what would crash or stall building the data (see ContentYAMLError)."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        ident = id(node)
+        if ident in sizes:
+            return sizes[ident]
+        if ident in on_path:
+            raise ContentYAMLError(
+                line_of(node), "别名（& 和 *）引用了它自己，会无穷无尽：请把 * 换成具体的内容"
+            )
+        on_path.add(ident)
+        total = 1
+        if isinstance(node, yaml.ScalarNode):
+            _check_scalar(node)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        on_path.discard(ident)
+        if total > MAX_EXPANDED_NODES:
+            raise ContentYAMLError(
+                line_of(node),
+                "别名（& 和 *）用得太多，展开后内容大得不正常：请直接写出内容，不要层层引用",
+            )
+        sizes[ident] = total
+        return total
+
+    size(root)
+
+
+def _check_scalar(node: yaml.ScalarNode) -> None:
+    if node.tag == _TIMESTAMP_TAG:
+        problem = _date_problem(str(node.value))
+        if problem is not None:
+            raise ContentYAMLError(line_of(node), problem)
+    elif node.tag == _INT_TAG:
+        digits = str(node.value).lstrip("+-").replace("_", "")
+        if len(digits) > MAX_INT_DIGITS:
+            raise ContentYAMLError(
+                line_of(node),
+                f"数字太长了（{len(digits)} 位）：这里不需要这么长的数字；"
+                '电话号码等请加上引号，例如 "96110"',
+            )
+
+
 def compose(text: str) -> tuple[yaml.Node | None, Any]:
-    """The node tree (with line numbers) and the plain data built from it, in one parse."""
+    """The node tree (with line numbers) and the plain data built from it, in one parse.
+
+    Raises yaml.YAMLError for a file that is not YAML, and ContentYAMLError for one that
+    must not be built (checked on the node tree first, so building never stalls).
+    """
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_tree(node)
         data = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()
@@ -130,7 +224,23 @@ _YAML_HINTS = (
     ("cannot start any token", "有不能放在开头的字符（如 @ ` % *）：请给这段文字加上引号"),
     ("found duplicate anchor", "& 或 * 有特殊含义：请给这段文字加上引号"),
     ("found undefined alias", "* 有特殊含义：请给这段文字加上引号"),
+    (
+        "could not determine a constructor for the tag",
+        "内容文件里不能用 !! 开头的标记（例如 !!python/…）：请删掉它，只写文字、数字和列表",
+    ),
 )
+
+
+def reader_error(exc: yaml.reader.ReaderError, text: str) -> tuple[int, str]:
+    """(line, message) for a character YAML does not accept (a control character)."""
+    # libyaml counts the position in bytes, the Python reader in characters: find the
+    # character itself instead.
+    at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+    line = text[:at].count("\n") + 1 if at >= 0 else 0
+    return line, (
+        f"这一行有看不见的控制字符（#x{exc.character:04x}）：请删掉它"
+        "（常见于从网页、Word 或微信复制来的文字）"
+    )
 
 
 def yaml_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:

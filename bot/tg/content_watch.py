@@ -8,6 +8,7 @@ once per change.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -36,7 +37,9 @@ class ContentWatcher:
 
     async def check(self, bot: Bot) -> str | None:
         """Reload if a file changed; returns what the admins were told (None: no change)."""
-        report = self.dialog.watch_content()
+        # Loading and checking every file is CPU work: it runs in a thread, so the replies
+        # to people chatting never wait for it.
+        report = await asyncio.to_thread(self.dialog.watch_content)
         if report is None:
             return None
         log.info("content files changed: %s", report.splitlines()[0])
