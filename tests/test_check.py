@@ -517,3 +517,26 @@ class TestSafeMarkers:
             "据报道，有人自称警察说老人涉嫌洗钱，让他把钱转到安全账户，嫌疑人已落网。"
         )
         assert twice.score < once.score
+
+
+class TestHostileInput:
+    """No pattern of the engine can backtrack without end (timings: scripts/bench_adversarial.py)."""
+
+    def test_no_shipped_or_engine_regex_nests_unbounded_repeats(self, content) -> None:
+        """The shape (.*)*, (a+)+ is refused in every regex the engine runs."""
+        from bot.check import extract
+        from bot.content.models import nested_repeat
+
+        staff = [r for p in content.patterns for r in p.regexes]
+        staff += [r for s in content.signals.danger_signals for r in s.regexes]
+        staff += [r for m in content.signals.safe_markers for r in m.regexes]
+        engine = [extract._URL.pattern, extract._SPACED_DOT.pattern, extract._PHONE.pattern]
+        assert staff and not [r for r in staff + engine if nested_repeat(r)]
+
+    @pytest.mark.parametrize("unit", ["\u33c2", "1", "a.", "www.a", " . ", "转账"])
+    def test_long_hostile_inputs_get_a_verdict(self, content, unit: str) -> None:
+        """4,000 characters of what once backtracked: checked like any other message."""
+        from bot.check.engine import Checker
+
+        verdict = Checker.from_content(content).check(unit * (4000 // len(unit)))
+        assert verdict.risk in ("high", "medium", "low", "none")

@@ -6,10 +6,13 @@ import re
 from dataclasses import dataclass
 
 # Scam texts write "WWW. ABC. WS" to dodge link detection: dots with spaces are squeezed
-# before looking for domains.
-_SPACED_DOT = re.compile(r"\s*[.。]\s*(?=[a-z0-9])")
+# before looking for domains. The spaces are bounded, so a long run of spaces costs what
+# it is long, not its square.
+_SPACED_DOT = re.compile(r"[ \t\u3000]{0,3}[.。][ \t\u3000]{0,3}(?=[a-z0-9])")
+# A domain starts where no label character comes before it, and its labels are taken
+# possessively: "a.m.a.m.…" (what NFKC makes of ㏂) fails once, not once per position.
 _URL = re.compile(
-    r"(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,24}))(?::\d+)?(?:/[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]*)?",
+    r"(?<![a-z0-9.-])(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)++(?:[a-z]{2,24}))(?::\d+)?(?:/[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]*)?",
 )
 _PHONE = re.compile(
     r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d[- ]?\d{4}[- ]?\d{4}|0\d{2,3}[- ]?\d{7,8}|400[- ]?\d{3}[- ]?\d{4}|95\d{3,4}|96110|12381|110)(?!\d)"
