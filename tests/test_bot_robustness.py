@@ -354,3 +354,46 @@ class TestLogging:
             root.handlers[:] = saved[0]
             root.setLevel(saved[1])
             logging.getLogger("telegram").setLevel(logging.NOTSET)
+
+
+class TestSmallFaults:
+    """Issue 10's smaller ones: no refused edits, admin commands in private, /forget wipes."""
+
+    async def test_pressing_the_same_page_again_sends_no_edit_telegram_would_refuse(
+        self, harness
+    ) -> None:
+        """A double tap on › : the second press finds the page already shown and sends no
+        edit (Telegram would refuse it as 'not modified'; the harness fails on refusals)."""
+        senior = harness.person()
+        [rule] = await senior.send("/guide")
+        forward = next(d for row in rule.buttons for label, d in row if label == "下一张 ›")
+        await senior.press(data=forward, on=rule)
+        edits = sum(1 for c in harness.telegram.calls if c.method == "editMessageText")
+        card = next(m for m in senior.screen if m.message_id == rule.message_id)
+        await senior.press(data=forward, on=card)
+        assert sum(1 for c in harness.telegram.calls if c.method == "editMessageText") == edits
+
+    async def test_outbox_in_a_group_answers_only_in_private(
+        self, content, storage, database_url
+    ) -> None:
+        from conftest import make_settings, running_bot
+
+        settings = make_settings(database_url, admin_ids=frozenset({1001}))
+        async with running_bot(settings, content, storage) as bot:
+            admin = bot.person(1001, group=-100500)
+            [reply] = await admin.send(f"/outbox@{BOT_USERNAME}")
+            assert reply.text == "请在和我的私聊里用 /outbox。"
+
+    def test_forget_leaves_no_name_in_the_database_files(self, storage, database_url) -> None:
+        """secure_delete and a checkpoint: the deleted name is in no file afterwards."""
+        from pathlib import Path
+
+        from bot.storage import FamilyLink
+
+        storage.touch_user(5, "zh-Hans", 0)
+        storage.touch_user(6, "zh-Hans", 0)
+        storage.add_link(FamilyLink(5, 6, "独一无二的名字", "另一个名字", 0))
+        storage.forget_user(5)
+        folder = Path(database_url.removeprefix("sqlite:///")).parent
+        for file in folder.iterdir():
+            assert "独一无二的名字".encode() not in file.read_bytes(), file.name

@@ -74,6 +74,8 @@ def outbox(turn: Turn) -> Response:
     """/outbox: how many alert messages are waiting, sent, failed or stopped."""
     if not turn.is_admin:
         return menu.unknown_command(turn)
+    if not turn.private:
+        return text("请在和我的私聊里用 /outbox。")
     counts = turn.storage.outbox_counts()
     return text(
         "📊 提醒发送情况\n"

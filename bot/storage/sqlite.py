@@ -7,6 +7,7 @@ The schema is a list of numbered migrations, applied in order at start-up and re
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import time
@@ -158,6 +159,8 @@ class SqliteStorage(AlertTables, FamilyTables, StatsTables):
         self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA busy_timeout = 5000")
+        # Deleted rows are overwritten with zeros, so /forget leaves no names in free pages.
+        self._db.execute("PRAGMA secure_delete = ON")
         migrate(self._db)
 
     @classmethod
@@ -262,6 +265,11 @@ class SqliteStorage(AlertTables, FamilyTables, StatsTables):
             self._db.execute("BEGIN")
             for statement in FORGET_STATEMENTS:
                 self._db.execute(statement, (user_id,))
+        # The WAL still holds the old pages until a checkpoint: write them back and empty it,
+        # so the deleted names are gone from the files now, not at some later checkpoint.
+        # (Another reader may keep the WAL busy: then the next checkpoint does it.)
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         """Release the database connection."""

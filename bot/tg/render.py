@@ -57,6 +57,8 @@ async def deliver(
             reply.edit and reply.photo is None and pressed is not None and pressed.is_accessible
         )
         target = pressed.message_id if can_edit and pressed is not None else None
+        if target is not None and _shows_already(pressed, body, inline):
+            continue  # a second tap on the same page: Telegram would refuse the edit
         if target is not None and await _edit(bot, chat_id, target, body, inline):
             continue
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = inline
@@ -70,6 +72,17 @@ async def deliver(
         else:
             await bot.send_message(chat_id, body, reply_markup=markup, reply_parameters=quote)
         reply_to = None
+
+
+def _shows_already(
+    pressed: MaybeInaccessibleMessage | None, body: str, markup: InlineKeyboardMarkup | None
+) -> bool:
+    """Whether the pressed message already shows exactly this text and these buttons."""
+    text = getattr(pressed, "text", None)
+    shown = getattr(pressed, "reply_markup", None)
+    return text == body and (shown.to_dict() if shown else None) == (
+        markup.to_dict() if markup else None
+    )
 
 
 async def _edit(
