@@ -397,3 +397,27 @@ class TestSmallFaults:
         folder = Path(database_url.removeprefix("sqlite:///")).parent
         for file in folder.iterdir():
             assert "独一无二的名字".encode() not in file.read_bytes(), file.name
+
+
+class TestBotApiFaults:
+    """One bad answer from the Bot API must not lose a verdict or leave a button spinning."""
+
+    async def test_a_502_on_the_reply_is_retried_and_the_verdict_arrives(self, harness) -> None:
+        from fake_bot_api import server_error
+
+        senior = harness.person()
+        harness.telegram.fail_next["sendMessage"] = server_error(502)
+        [verdict] = await senior.send(POLICE_SCAM)
+        assert verdict.text.startswith("🔴 高风险")
+        assert harness.telegram.take_errors() == [("sendMessage", "Bad Gateway")]
+
+    async def test_a_502_on_the_button_answer_still_stops_the_spinner(self, harness) -> None:
+        from fake_bot_api import server_error
+
+        senior = harness.person()
+        [rule] = await senior.send("/guide")
+        harness.telegram.fail_next["answerCallbackQuery"] = server_error(502)
+        await senior.press("下一张 ›", on=rule)
+        answered = [c for c in harness.telegram.calls if c.method == "answerCallbackQuery"]
+        assert len(answered) == 2  # the failed answer, then the one that stopped the spinner
+        assert harness.telegram.take_errors() == [("answerCallbackQuery", "Bad Gateway")]

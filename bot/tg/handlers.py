@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, Chat, Message, MessageEntity, Update, User
+from telegram import Bot, CallbackQuery, Chat, Message, MessageEntity, Update, User
 from telegram.constants import ChatType
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
@@ -18,7 +18,7 @@ from bot.dialog.router import Dialog
 from bot.texts import SOMETHING_WRONG
 from bot.tg.locks import KeyedLocks
 from bot.tg.logsafe import mask
-from bot.tg.render import deliver
+from bot.tg.render import deliver, with_retries
 from bot.views.replies import Response, fit
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,15 @@ MEDIA_KINDS: tuple[tuple[str, str], ...] = (
 
 #: The short notice when a button press failed (a callback answer is at most 200 characters).
 PRESS_FAILED = "抱歉，出了点问题，请再点一次"
+
+
+async def _answer_query(query: CallbackQuery, notice: str | None, alert: bool) -> None:
+    """Answer a button press (retried on a transient failure); a last failure is logged,
+    not raised, so the reply to the press is still sent."""
+    try:
+        await with_retries(lambda: query.answer(notice, show_alert=alert))
+    except TelegramError as exc:
+        log.warning("could not answer a button press: %s", mask(repr(exc)))
 
 
 def media_kind(message: Message) -> str | None:
@@ -232,9 +241,10 @@ class Handlers:
                 )
             except Exception:
                 language = self.dialog.language_of(user.id)
-                await query.answer(convert(PRESS_FAILED, language), show_alert=True)
+                await _answer_query(query, convert(PRESS_FAILED, language), True)
                 raise
-            await query.answer(response.notice, show_alert=response.stale)
+            # The spinner must stop even when the Bot API fails once; the reply still comes.
+            await _answer_query(query, response.notice, response.stale)
             if response.stale or pressed is None:
                 return
             await deliver(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from functools import partial
+from typing import TypeVar
 
 from telegram import (
     Bot,
@@ -12,11 +17,12 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyParameters,
 )
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.views.replies import MAX_CAPTION, MAX_TEXT, KeyRows, Reply, Rows, fit
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def inline_markup(rows: Rows) -> InlineKeyboardMarkup | None:
@@ -66,12 +72,52 @@ async def deliver(
             markup = keyboard_markup(reply.keyboard)
         quote = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         if reply.photo is not None:
-            await bot.send_photo(
-                chat_id, reply.photo, caption=body, reply_markup=markup, reply_parameters=quote
+            send = partial(
+                bot.send_photo,
+                chat_id,
+                reply.photo,
+                caption=body,
+                reply_markup=markup,
+                reply_parameters=quote,
             )
         else:
-            await bot.send_message(chat_id, body, reply_markup=markup, reply_parameters=quote)
+            send = partial(
+                bot.send_message, chat_id, body, reply_markup=markup, reply_parameters=quote
+            )
+        await with_retries(send)
         reply_to = None
+
+
+#: A reply the Bot API failed with a server error, a garbled answer or a timeout is tried
+#: again after these pauses (a verdict must not be lost to one bad answer).
+RETRY_PAUSES = (0.5, 1.5)
+#: Flood control asking for a wait this short is waited out for a reply; a longer one is not.
+MAX_REPLY_WAIT = 5.0
+
+
+async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
+    """`call()`, tried again on a transient failure; refusals (400, 403) are not retried.
+
+    A timeout may mean Telegram already has the message: then the person may see it twice,
+    which is better than not at all for a reply someone is waiting for.
+    """
+    for pause in (*RETRY_PAUSES, None):
+        try:
+            return await call()
+        except (BadRequest, Forbidden):
+            raise
+        except RetryAfter as exc:
+            after = exc.retry_after
+            wait = after.total_seconds() if isinstance(after, timedelta) else float(after)
+            if pause is None or wait > MAX_REPLY_WAIT:
+                raise
+            await asyncio.sleep(wait)
+        except (NetworkError, ValueError) as exc:  # 5xx, a garbled answer, a timeout
+            if pause is None:
+                raise
+            log.info("the Bot API failed (%s); trying again", type(exc).__name__)
+            await asyncio.sleep(pause)
+    raise AssertionError("unreachable")
 
 
 def _shows_already(
