@@ -118,3 +118,22 @@ class TestConsoleAdmin:
             assert Path(saved).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
         finally:
             os.unlink(saved)
+
+
+def test_a_database_folder_that_cannot_be_made_gets_one_clear_line(tmp_path: Path) -> None:
+    """DATABASE_URL under a file (no folder can be made there): exit 2, no traceback."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env.update(TELEGRAM_BOT_TOKEN="", DATABASE_URL=f"sqlite:///{blocker / 'db' / 'bot.db'}")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input="",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "建不了" in result.stderr and "Traceback" not in result.stderr

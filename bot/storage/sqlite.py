@@ -149,11 +149,23 @@ class SqliteStorage(AlertTables, FamilyTables, StatsTables):
 
     def __init__(self, path: str) -> None:
         if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"放数据库的文件夹 {Path(path).parent} 建不了（{exc.strerror or exc}）："
+                    "请检查 DATABASE_URL 的路径，以及这个文件夹能不能写"
+                ) from None
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._open()
         except sqlite3.Error as exc:
-            raise StorageError(f"打不开数据库 {path}: {exc}") from exc
+            raise StorageError(
+                f"打不开数据库 {path}（{exc}）：请检查文件和它所在的文件夹能不能读写"
+            ) from None
+
+    def _open(self) -> None:
+        """The connection's settings and the schema (any sqlite3.Error means: cannot use it)."""
         self._db.execute("PRAGMA journal_mode = WAL")
         # WAL + NORMAL: a commit survives a process crash; only an OS crash may lose the last one.
         self._db.execute("PRAGMA synchronous = NORMAL")
