@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +14,7 @@ from telegram.ext import Application
 
 from bot.content.live import ContentSource
 from bot.content.loader import Content, load_content
+from bot.dialog.lang import to_traditional
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import Storage, open_storage
 from bot.telegram_app import build_application
@@ -82,6 +83,25 @@ async def running_bot(
         await application.shutdown()
     assert telegram.errors == [], f"Telegram rejected calls: {telegram.errors}"
     assert not telegram.pending_queries, "a button press was never answered"
+
+
+@pytest.fixture(params=["zh-Hans", "zh-Hant"])
+def language(request: pytest.FixtureRequest) -> str:
+    """Each test that asks for it runs in Simplified and in Traditional."""
+    return str(request.param)
+
+
+@pytest.fixture
+def conv(language: str) -> Callable[[str], str]:
+    """A Simplified text as this user writes and reads it."""
+    return to_traditional if language == "zh-Hant" else (lambda s: s)
+
+
+@pytest.fixture
+def senior(harness: Harness, language: str) -> Person:
+    """A senior in a private chat who chose this script in /settings."""
+    harness.storage.set_language(1001, language)  # type: ignore[arg-type]
+    return harness.person(1001)
 
 
 @pytest.fixture

@@ -6,9 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-from fake_bot_api import Person
-
 from bot.check.engine import Checker
 from bot.content.loader import Content
 from bot.dialog.lang import to_traditional
@@ -29,24 +26,6 @@ KEYBOARD_HANT = [
 POLICE_SCAM = "我是公安局的，您的银行卡涉嫌洗钱，请把钱转到安全账户配合调查，不要告诉家人"
 
 Conv = Callable[[str], str]
-
-
-@pytest.fixture(params=["zh-Hans", "zh-Hant"])
-def language(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def conv(language: str) -> Conv:
-    """What a Simplified text looks like to this user."""
-    return to_traditional if language == "zh-Hant" else (lambda s: s)
-
-
-@pytest.fixture
-def senior(harness, language: str) -> Person:
-    """A senior in a private chat who chose this script in /settings."""
-    harness.storage.set_language(1001, language)
-    return harness.person(1001)
 
 
 class TestStartAndHelp:

@@ -19,6 +19,24 @@ START_DEADLINE = 60.0
 STOP_DEADLINE = 15.0
 
 
+def bot_env(base_url: str, tmp_path: Path) -> dict[str, str]:
+    """The environment of a real bot process on the fake Bot API, with its own database."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key.lower() not in ("http_proxy", "https_proxy", "all_proxy")
+    }
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=base_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db' / 'bot.db'}",
+        LOG_LEVEL="INFO",
+        NO_PROXY="127.0.0.1,localhost",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
 def _start_update(user_id: int) -> dict[str, object]:
     return {
         "update_id": 1,
@@ -38,19 +56,7 @@ def test_the_real_process_answers_start_through_polling(tmp_path: Path, content:
     telegram = FakeTelegram()
     telegram.push_update(_start_update(4242))
     with FakeBotHTTPServer(telegram) as server:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key.lower() not in ("http_proxy", "https_proxy", "all_proxy")
-        }
-        env.update(
-            TELEGRAM_BOT_TOKEN=TOKEN,
-            TELEGRAM_API_BASE_URL=server.base_url,
-            DATABASE_URL=f"sqlite:///{tmp_path / 'db' / 'bot.db'}",
-            LOG_LEVEL="INFO",
-            NO_PROXY="127.0.0.1,localhost",
-            PYTHONUNBUFFERED="1",
-        )
+        env = bot_env(server.base_url, tmp_path)
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
             cwd=tmp_path,  # no developer .env
@@ -92,18 +98,7 @@ def test_a_second_bot_on_the_same_database_refuses_to_start(
     telegram = FakeTelegram()
     telegram.push_update(_start_update(4242))
     with FakeBotHTTPServer(telegram) as server:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key.lower() not in ("http_proxy", "https_proxy", "all_proxy")
-        }
-        env.update(
-            TELEGRAM_BOT_TOKEN=TOKEN,
-            TELEGRAM_API_BASE_URL=server.base_url,
-            DATABASE_URL=f"sqlite:///{tmp_path / 'db' / 'bot.db'}",
-            NO_PROXY="127.0.0.1,localhost",
-            PYTHONUNBUFFERED="1",
-        )
+        env = bot_env(server.base_url, tmp_path)
 
         def start() -> subprocess.Popen[str]:
             return subprocess.Popen(

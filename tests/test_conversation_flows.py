@@ -12,30 +12,12 @@ import re
 from collections.abc import Callable
 
 import pytest
-from fake_bot_api import Person
 
 from bot.dialog.lang import to_traditional
 
 Conv = Callable[[str], str]
 VERDICT_MARKS = ("🟢", "🟡", "🟠", "🔴")
 KEYBOARD_FIRST_ROW = ["🔍 查一查", "📖 学防骗"]
-
-
-@pytest.fixture(params=["zh-Hans", "zh-Hant"])
-def language(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def conv(language: str) -> Conv:
-    """A Simplified text as this user writes and reads it."""
-    return to_traditional if language == "zh-Hant" else (lambda s: s)
-
-
-@pytest.fixture
-def senior(harness, language: str) -> Person:
-    harness.storage.set_language(1001, language)
-    return harness.person(1001)
 
 
 class TestCryForHelp:
