@@ -197,6 +197,38 @@ class TestStatsCommand:
         assert int(call.params["chat_id"]) == ADMIN
         assert bot.telegram.photos_to(ADMIN) == [picture]
 
+    async def test_others_are_answered_while_the_chart_is_drawn(
+        self, bot: Harness, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The chart is drawn off the event loop: while it is being drawn (held here until
+        another user's /help is answered), that /help is answered."""
+        import asyncio
+        import threading
+
+        from bot.stats import chart as chart_module
+
+        drawing, answered = threading.Event(), threading.Event()
+        real = chart_module.figures_png
+        waited: list[bool] = []
+
+        def slow_chart(figures: object) -> bytes:
+            drawing.set()
+            waited.append(answered.wait(timeout=20))
+            return real(figures)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(chart_module, "figures_png", slow_chart)
+        stats = asyncio.ensure_future(bot.person(ADMIN).send("/stats"))
+        for _ in range(2000):  # until the chart is being drawn (a bound, not a timing)
+            if drawing.is_set():
+                break
+            await asyncio.sleep(0.005)
+        if not waited:  # drawing in a thread: the loop is free to answer someone else
+            [help_reply] = await bot.person(1001).send("/help")
+            assert help_reply.text.startswith("我是三不卫士")
+            answered.set()
+        await stats
+        assert waited == [True], "the chart held the event loop until its timeout"
+
     async def test_for_others_stats_answers_like_an_unknown_command(self, bot: Harness) -> None:
         someone = bot.person(1001)
         [unknown] = await someone.send("/nosuchcommand")
