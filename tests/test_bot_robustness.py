@@ -421,3 +421,33 @@ class TestBotApiFaults:
         answered = [c for c in harness.telegram.calls if c.method == "answerCallbackQuery"]
         assert len(answered) == 2  # the failed answer, then the one that stopped the spinner
         assert harness.telegram.take_errors() == [("answerCallbackQuery", "Bad Gateway")]
+
+
+class TestWithRetries:
+    async def test_a_garbled_answer_is_tried_again_and_a_refusal_is_not(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """One 'Invalid server response' (a garbled or truncated answer) is retried; a 400
+        is raised at once."""
+        from telegram.error import BadRequest, TelegramError
+
+        from bot.tg import render
+
+        monkeypatch.setattr(render, "RETRY_PAUSES", (0.0, 0.0))
+        calls: list[int] = []
+
+        async def garbled_once() -> str:
+            calls.append(1)
+            if len(calls) == 1:
+                raise TelegramError("Invalid server response")
+            return "sent"
+
+        assert await render.with_retries(garbled_once) == "sent" and len(calls) == 2
+
+        async def refused() -> str:
+            calls.append(2)
+            raise BadRequest("Bad Request: chat not found")
+
+        with pytest.raises(BadRequest):
+            await render.with_retries(refused)
+        assert calls.count(2) == 1

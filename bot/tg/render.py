@@ -17,7 +17,15 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyParameters,
 )
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+    TelegramError,
+)
 
 from bot.views.replies import MAX_CAPTION, MAX_TEXT, KeyRows, Reply, Rows, fit
 
@@ -112,7 +120,9 @@ async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
             if pause is None or wait > MAX_REPLY_WAIT:
                 raise
             await asyncio.sleep(wait)
-        except (NetworkError, ValueError) as exc:  # 5xx, a garbled answer, a timeout
+        except (InvalidToken, ChatMigrated, Conflict):
+            raise
+        except (TelegramError, ValueError) as exc:  # 5xx, a garbled answer, a timeout
             if pause is None:
                 raise
             log.info("the Bot API failed (%s); trying again", type(exc).__name__)
