@@ -176,7 +176,6 @@ class Reader:
             kind: Kind = "confusion" if re.search(r"[?？]", f.cleaned) else "smalltalk"
             return Reading(kind, intent=self._first_of(kind))
         help_intent = self._found(f, "help")
-        verdict = None
         question = self._is_question(f)
         # A button's words asked about (怎么订阅提醒？) are a question about that feature.
         if help_intent is None and menu and (not question or _asks_for(f.cleaned)):
