@@ -87,6 +87,13 @@ class TestQuestions:
         if button:
             assert reply.labels == [conv(button)]
 
+    async def test_torn_between_two_answers_both_are_offered(self, senior, conv) -> None:
+        [reply] = await senior.send("96110？")
+        assert reply.text == conv("您想问的是哪一个？点一下就能看到回答。")
+        assert len(reply.labels) == 2
+        [answer] = await senior.press(reply.labels[0])
+        assert answer.text.startswith("💬 ")
+
     async def test_an_answer_button_leads_where_it_says(self, senior, conv) -> None:
         [reply] = await senior.send(conv("什么是杀猪盘"))
         [card] = await senior.press(reply.labels[0])

@@ -13,7 +13,7 @@ from bot.taxonomy import CATEGORY_NAMES
 from bot.texts import EXPIRED
 from bot.understand.reader import Reading
 from bot.views import callbacks
-from bot.views.replies import Button, Reply, Response, Rows, text
+from bot.views.replies import Button, Response, Rows, text
 
 Flow = Callable[[Turn], Response]
 
@@ -89,12 +89,7 @@ def answer_by_id(turn: Turn, faq_id: str) -> Response:
 
 def answer(turn: Turn, faq: Faq) -> Response:
     """One answer with its next-step button."""
-    return say_with(f"💬 {faq.answer}", next_step(turn, faq.next))
-
-
-def say_with(body: str, buttons: Rows) -> Response:
-    """One message with these buttons."""
-    return Response(replies=(Reply(body, buttons=buttons),))
+    return text(f"💬 {faq.answer}", buttons=next_step(turn, faq.next))
 
 
 def next_step(turn: Turn, step: str) -> Rows:
