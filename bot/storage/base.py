@@ -21,6 +21,11 @@ class StorageError(Exception):
     """The storage cannot be opened or used (bad DATABASE_URL, unsupported database, ...)."""
 
 
+class StorageBusy(StorageError):
+    """Another connection or process holds the database's write lock longer than a write
+    may wait: the write did not happen; trying again a little later may succeed."""
+
+
 @dataclass(frozen=True)
 class User:
     """One person who talked to the bot. Times are Unix seconds (UTC)."""

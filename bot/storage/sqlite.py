@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.storage.base import LANGUAGES, Language, Mistake, QuizProgress, StorageError, User
 from bot.storage.sqlite_alerts import AlertTables
+from bot.storage.sqlite_conn import Connections
 from bot.storage.sqlite_family import FamilyTables
 from bot.storage.sqlite_stats import StatsTables
 
@@ -140,7 +141,9 @@ def sqlite_path(database_url: str) -> str:
 
 
 class SqliteStorage(AlertTables, FamilyTables, StatsTables):
-    """The storage interface on one SQLite connection (used from one thread, the event loop).
+    """The storage interface on one SQLite file, usable from any thread: each thread has its
+    own connection (`bot.storage.sqlite_conn`), and a write that meets another's lock for
+    too long raises `StorageBusy`.
 
     Subscriptions and the outbox live in `sqlite_alerts.py`, family links and broadcasts in
     `sqlite_family.py`, the daily counters in `sqlite_stats.py`; the schema (all migrations)
@@ -156,24 +159,19 @@ class SqliteStorage(AlertTables, FamilyTables, StatsTables):
                     f"放数据库的文件夹 {Path(path).parent} 建不了（{exc.strerror or exc}）："
                     "请检查 DATABASE_URL 的路径，以及这个文件夹能不能写"
                 ) from None
+        self._connections = Connections(path)
         try:
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self._open()
+            migrate(self._db)
         except sqlite3.Error as exc:
+            self._connections.close()
             raise StorageError(
                 f"打不开数据库 {path}（{exc}）：请检查文件和它所在的文件夹能不能读写"
             ) from None
 
-    def _open(self) -> None:
-        """The connection's settings and the schema (any sqlite3.Error means: cannot use it)."""
-        self._db.execute("PRAGMA journal_mode = WAL")
-        # WAL + NORMAL: a commit survives a process crash; only an OS crash may lose the last one.
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.execute("PRAGMA busy_timeout = 5000")
-        # Deleted rows are overwritten with zeros, so /forget leaves no names in free pages.
-        self._db.execute("PRAGMA secure_delete = ON")
-        migrate(self._db)
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The calling thread's connection."""
+        return self._connections.get()
 
     @classmethod
     def from_url(cls, database_url: str) -> SqliteStorage:
@@ -284,8 +282,8 @@ class SqliteStorage(AlertTables, FamilyTables, StatsTables):
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
-        """Release the database connection."""
-        self._db.close()
+        """Release every thread's database connection."""
+        self._connections.close()
 
 
 def migrate(db: sqlite3.Connection) -> int:

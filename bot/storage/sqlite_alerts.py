@@ -17,7 +17,9 @@ _ROLE_OF_AUDIENCE = {"seniors": "senior", "family": "family"}
 class AlertTables:
     """Subscriptions and the outbox."""
 
-    _db: sqlite3.Connection
+    @property
+    def _db(self) -> sqlite3.Connection:
+        raise NotImplementedError  # SqliteStorage: this thread's connection
 
     # --- subscriptions ------------------------------------------------------------------------
 

@@ -12,7 +12,9 @@ from bot.storage.base import Broadcast, BroadcastStatus, FamilyLink, LinkCode
 class FamilyTables:
     """Family links, link codes, and broadcasts."""
 
-    _db: sqlite3.Connection
+    @property
+    def _db(self) -> sqlite3.Connection:
+        raise NotImplementedError  # SqliteStorage: this thread's connection
 
     # --- one-time codes -----------------------------------------------------------------------
 

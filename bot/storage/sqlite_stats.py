@@ -12,7 +12,9 @@ import sqlite3
 class StatsTables:
     """The daily counters, and the counts of users and finished outbox rows."""
 
-    _db: sqlite3.Connection
+    @property
+    def _db(self) -> sqlite3.Connection:
+        raise NotImplementedError  # SqliteStorage: this thread's connection
 
     def add_count(self, day: str, kind: str, key: str, n: int = 1) -> None:
         """Add `n` to the counter (day, kind, key), creating it at 0 first."""
