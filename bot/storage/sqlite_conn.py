@@ -18,6 +18,7 @@ import tempfile
 import threading
 import weakref
 from pathlib import Path
+from typing import Any, Literal
 
 from bot.storage.base import StorageBusy
 
@@ -38,7 +39,7 @@ def is_busy(exc: BaseException) -> bool:
 class BusyAwareConnection(sqlite3.Connection):
     """A connection whose "database is locked" errors are `StorageBusy`."""
 
-    def execute(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+    def execute(self, *args: Any, **kwargs: Any) -> sqlite3.Cursor:
         try:
             return super().execute(*args, **kwargs)
         except sqlite3.OperationalError as exc:
@@ -54,7 +55,7 @@ class BusyAwareConnection(sqlite3.Connection):
                 raise StorageBusy(str(exc)) from exc
             raise
 
-    def __exit__(self, *exc_info):  # type: ignore[no-untyped-def, override]
+    def __exit__(self, *exc_info: Any) -> Literal[False]:
         try:
             return super().__exit__(*exc_info)
         except sqlite3.OperationalError as exc:
