@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -68,35 +69,41 @@ class _Shared:
 
 
 class ShareBox:
-    """Checked texts waiting, in memory only, for the senior to tap 发给家人."""
+    """Checked texts waiting, in memory only, for the senior to tap 发给家人.
+
+    Thread-safe: dialog turns of different people run in different threads."""
 
     def __init__(self, ttl: float = SHARE_TTL, capacity: int = SHARE_CAPACITY) -> None:
         self.ttl = ttl
         self.capacity = capacity
         self._items: OrderedDict[str, _Shared] = OrderedDict()
+        self._guard = threading.Lock()
 
     def put(self, senior_id: int, text: str, now: float) -> str:
         """Keep `text` for a while; returns the token for the button's callback data."""
-        self._expire(now)
-        while len(self._items) >= self.capacity:
-            self._items.popitem(last=False)
         token = secrets.token_urlsafe(9)
-        self._items[token] = _Shared(senior_id, text, now + self.ttl)
+        with self._guard:
+            self._expire(now)
+            while len(self._items) >= self.capacity:
+                self._items.popitem(last=False)
+            self._items[token] = _Shared(senior_id, text, now + self.ttl)
         return token
 
     def take(self, token: str, senior_id: int, now: float) -> str | None:
         """The text, once, if the token is the senior's and has not expired."""
-        self._expire(now)
-        item = self._items.get(token)
-        if item is None or item.senior_id != senior_id:
-            return None
-        del self._items[token]
-        return item.text
+        with self._guard:
+            self._expire(now)
+            item = self._items.get(token)
+            if item is None or item.senior_id != senior_id:
+                return None
+            del self._items[token]
+            return item.text
 
     def forget(self, senior_id: int) -> None:
         """Drop every text of this senior (/forget)."""
-        for token in [t for t, item in self._items.items() if item.senior_id == senior_id]:
-            del self._items[token]
+        with self._guard:
+            for token in [t for t, item in self._items.items() if item.senior_id == senior_id]:
+                del self._items[token]
 
     def _expire(self, now: float) -> None:
         while self._items:
@@ -110,18 +117,20 @@ class ShareBox:
 
 
 class Throttle:
-    """At most one event per key per `interval` seconds (in memory)."""
+    """At most one event per key per `interval` seconds (in memory, thread-safe)."""
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
         self._last: dict[int, float] = {}
+        self._guard = threading.Lock()
 
     def allow(self, key: int, now: float) -> bool:
         """True, and remember it, when the key may act now."""
-        last = self._last.get(key)
-        if last is not None and now - last < self.interval:
-            return False
-        if len(self._last) > 10_000:
-            self._last = {k: t for k, t in self._last.items() if now - t < self.interval}
-        self._last[key] = now
-        return True
+        with self._guard:
+            last = self._last.get(key)
+            if last is not None and now - last < self.interval:
+                return False
+            if len(self._last) > 10_000:
+                self._last = {k: t for k, t in self._last.items() if now - t < self.interval}
+            self._last[key] = now
+            return True

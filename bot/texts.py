@@ -20,6 +20,10 @@ RISK_MARKERS = {
 EXPIRED = "这个按钮已过期，请重新开始"
 #: What the user is told when something broke while answering them.
 SOMETHING_WRONG = "😥 抱歉，我这边出了点问题，请稍后再试一次。\n拿不准的事，请直接打 96110 问一问。"
+#: When the database was too busy to write what the user just did (nothing was changed).
+BUSY = "😥 我这边有点忙，刚才这一步没记下来。请过一分钟再试一次。"
+#: The same, as the short notice on a pressed button (at most 200 characters).
+BUSY_NOTICE = "有点忙，没记下来，请过一分钟再点一次"
 #: The answer to an empty or blank message.
 EMPTY_PROMPT = "请把收到的可疑短信、微信或电话内容发给我，我帮您看看有没有风险。"
 #: Added when only the start of a very long message was checked.

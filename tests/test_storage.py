@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.storage import Mistake, QuizProgress, StorageError, open_storage
+from bot.storage import Mistake, QuizProgress, StorageBusy, StorageError, open_storage, sqlite_conn
 from bot.storage.sqlite import (
     COUNT_ONLY_TABLES,
     FORGET_STATEMENTS,
     MIGRATIONS,
+    SEEN_EVERY,
     SqliteStorage,
     sqlite_path,
 )
@@ -62,11 +64,14 @@ class TestOpening:
 
 class TestUsers:
     def test_touch_creates_then_updates_last_seen(self, storage) -> None:
-        """The first touch creates the user in the default language; later ones move last_seen."""
+        """The first touch creates the user in the default language; a touch within
+        SEEN_EVERY only reads, a later one moves last_seen."""
         created = storage.touch_user(5, "zh-Hans", now=10)
         assert (created.language, created.created, created.last_seen) == ("zh-Hans", 10, 10)
-        again = storage.touch_user(5, "zh-Hant", now=20)
-        assert (again.language, again.created, again.last_seen) == ("zh-Hans", 10, 20)
+        soon = storage.touch_user(5, "zh-Hant", now=10 + SEEN_EVERY - 1)
+        assert (soon.language, soon.created, soon.last_seen) == ("zh-Hans", 10, 10)
+        later = storage.touch_user(5, "zh-Hant", now=10 + SEEN_EVERY)
+        assert (later.language, later.created, later.last_seen) == ("zh-Hans", 10, 10 + SEEN_EVERY)
 
     def test_unknown_user_is_none(self, storage) -> None:
         assert storage.get_user(404) is None
@@ -131,3 +136,32 @@ class TestForget:
 
     def test_forgetting_an_unknown_user_is_fine(self, storage) -> None:
         storage.forget_user(12345)
+
+
+class TestBusy:
+    """Another connection holds the write lock (here in the same process, for speed)."""
+
+    @pytest.fixture
+    def held(self, storage, database_url, monkeypatch) -> Iterator[sqlite3.Connection]:
+        monkeypatch.setattr(sqlite_conn, "BUSY_TIMEOUT_MS", 50)
+        storage.touch_user(5, "zh-Hans", now=10)
+        other = sqlite3.connect(sqlite_path(database_url), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        yield other
+        other.execute("ROLLBACK")
+        other.close()
+
+    def test_a_write_that_must_happen_raises_storage_busy(self, storage, held) -> None:
+        with pytest.raises(StorageBusy):
+            storage.set_language(5, "zh-Hant")
+
+    def test_reads_go_on(self, storage, held) -> None:
+        assert storage.get_user(5).language == "zh-Hans"
+        assert storage.touch_user(5, "zh-Hans", now=11).last_seen == 10
+
+    def test_a_count_is_held_and_written_with_the_next(self, storage, held) -> None:
+        storage.add_count("2026-12-01", "check", "high:loan")
+        held.execute("ROLLBACK")
+        held.execute("BEGIN")  # the fixture's ROLLBACK needs a transaction to end
+        storage.add_count("2026-12-01", "check", "high:loan")
+        assert storage.counts_since("2026-12-01") == {("check", "high:loan"): 2}

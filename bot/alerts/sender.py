@@ -63,6 +63,14 @@ FOOTER = "（不想再收提醒，回我“退订”两个字就行）"
 STORE_RETRY_MAX = 30.0
 
 
+def _running(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether the caller runs on `loop` (its own thread)."""
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
 def backoff_delay(attempt: int) -> float:
     """Seconds before retry number `attempt` (1-based): 10, 20, 40, 80, 160, ... ≤ 600."""
     return float(min(600, 10 * 2 ** (attempt - 1)))
@@ -172,6 +180,7 @@ class Sender:
         self._busy_chats: set[int] = set()
         self._last_sent: dict[int, float] = {}
         self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
         # Outcomes Telegram gave that the database has not taken yet, by row, in order:
         # such a row is never sent again by this process, and nothing new is sent until
         # they are written.
@@ -186,13 +195,20 @@ class Sender:
         return bool(self._held)
 
     def wake(self) -> None:
-        """New rows were written: look at the outbox now instead of at the next poll."""
-        self._wake.set()
+        """New rows were written: look at the outbox now instead of at the next poll.
+
+        Safe to call from any thread (dialog turns and planning run in worker threads)."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed() and not _running(loop):
+            loop.call_soon_threadsafe(self._wake.set)
+        else:
+            self._wake.set()
 
     # --- the loops ----------------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
         """Send until `stop` is set, then let the sends in flight finish and commit."""
+        self._loop = asyncio.get_running_loop()
         while not stop.is_set():
             try:
                 dispatched = await self._pass(stop)

@@ -32,11 +32,12 @@ from bot.dialog import (
 from bot.dialog.context import Services, Turn
 from bot.dialog.lang import convert, localize
 from bot.settings import Settings
-from bot.storage import LANGUAGES, Language, QuizProgress, Storage
-from bot.texts import EXPIRED
+from bot.storage import LANGUAGES, Language, QuizProgress, Storage, StorageBusy, User
+from bot.texts import BUSY, BUSY_NOTICE, EXPIRED
 from bot.understand.reader import Reading
 from bot.views import callbacks
 from bot.views.replies import Outgoing, Response
+from bot.views.replies import text as plain
 
 Flow = Callable[[Turn], Response]
 
@@ -157,9 +158,13 @@ class Dialog:
         return user.language if user else self.services.default_language
 
     def _turn(self, user_id: int, private: bool, name: str | None = None, args: str = "") -> Turn:
-        user = self.services.storage.touch_user(
-            user_id, self.services.default_language, int(self._clock())
-        )
+        now = int(self._clock())
+        storage, default = self.services.storage, self.services.default_language
+        try:
+            user = storage.touch_user(user_id, default, now)
+        except StorageBusy:
+            # Another process holds the write lock: "last seen" can wait, the answer cannot.
+            user = storage.get_user(user_id) or User(user_id, default, now, now)
         # The content is read once here: a reload cannot swap it in the middle of a reply.
         served = self.services.source.served
         return Turn(self.services, user, served, private, name=name, args=args)
@@ -192,7 +197,7 @@ class Dialog:
         turn = self._turn(user_id, private, display_name, args)
         key = name.lower()
         flow = _COMMAND_FLOWS.get(key) or _ADMIN_FLOWS.get(key) or menu.unknown_command
-        return self._finish(turn, flow(turn))
+        return self._finish(turn, _unless_busy(flow, turn))
 
     def text(
         self,
@@ -213,8 +218,12 @@ class Dialog:
         if not edited:
             intent = menu.intent_of(message)
             if intent is not None:
-                return self._finish(turn, replace(_COMMAND_FLOWS[intent](turn), understood="menu"))
-            linked = family.typed_code(turn, message)
+                answer = _unless_busy(_COMMAND_FLOWS[intent], turn)
+                return self._finish(turn, replace(answer, understood="menu"))
+            try:
+                linked = family.typed_code(turn, message)
+            except StorageBusy:
+                return self._finish(turn, plain(BUSY))
             if linked is not None:
                 return self._finish(turn, replace(linked, understood="family_code"))
         on_screen = None if edited else quiz.on_screen(turn)
@@ -226,13 +235,16 @@ class Dialog:
         if edited and reading.kind not in ("help", "check"):
             # An edit corrects something sent before: it is checked again, not chatted with.
             reading = replace(reading, kind="check")
-        response = _answer(turn, reading, message, edited, on_screen)
+        try:
+            response = _answer(turn, reading, message, edited, on_screen)
+        except StorageBusy:
+            response = plain(BUSY)
         return self._finish(turn, replace(response, understood=reading.kind))
 
     def media(self, user_id: int, kind: str, *, private: bool = True) -> Response:
         """Answer a message the bot cannot read: a sticker, a photo without caption, ..."""
         turn = self._turn(user_id, private)
-        return self._finish(turn, unsupported.unsupported(turn, kind))
+        return self._finish(turn, _unless_busy(lambda t: unsupported.unsupported(t, kind), turn))
 
     def press(
         self,
@@ -248,7 +260,19 @@ class Dialog:
             pressed = callbacks.parse(data)
         except callbacks.BadCallback:
             return self._finish(turn, Response(notice=EXPIRED, stale=True))
-        return self._finish(turn, _dispatch(turn, pressed))
+        try:
+            return self._finish(turn, _dispatch(turn, pressed))
+        except StorageBusy:
+            # Nothing was changed; the press can simply be made again in a moment.
+            return self._finish(turn, Response(notice=BUSY_NOTICE, stale=True))
+
+
+def _unless_busy(flow: Callable[[Turn], Response], turn: Turn) -> Response:
+    """The flow's answer, or `BUSY` when the database was too busy to write what it did."""
+    try:
+        return flow(turn)
+    except StorageBusy:
+        return plain(BUSY)
 
 
 def _answer(

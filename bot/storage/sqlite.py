@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from bot.storage.base import LANGUAGES, Language, Mistake, QuizProgress, StorageError, User
@@ -121,6 +123,10 @@ FORGET_STATEMENTS: tuple[str, ...] = (
     "DELETE FROM quiz_progress WHERE user_id = ?",
     "DELETE FROM users WHERE id = ?",
 )
+#: `last_seen` is written again only when it is older than this (seconds): most turns then
+#: only read, and a turn goes on when another process holds the write lock.
+SEEN_EVERY = 600
+
 #: Tables that hold no user id, only counts: /forget has nothing to delete in them.
 COUNT_ONLY_TABLES: tuple[str, ...] = ("daily_counts",)
 
@@ -160,6 +166,8 @@ class SqliteStorage(AlertTables, FamilyTables, StatsTables):
                     "请检查 DATABASE_URL 的路径，以及这个文件夹能不能写"
                 ) from None
         self._connections = Connections(path)
+        self._held: Counter[tuple[str, str, str]] = Counter()
+        self._held_guard = threading.Lock()
         try:
             migrate(self._db)
         except sqlite3.Error as exc:
@@ -173,6 +181,12 @@ class SqliteStorage(AlertTables, FamilyTables, StatsTables):
         """The calling thread's connection."""
         return self._connections.get()
 
+    @property
+    def _db_at_once(self) -> sqlite3.Connection:
+        """The calling thread's connection, failing at once on a lock instead of waiting
+        (for writes that can be skipped or kept for later)."""
+        return self._connections.get(wait=False)
+
     @classmethod
     def from_url(cls, database_url: str) -> SqliteStorage:
         """Open the database named by `sqlite:///path`, creating its folder and schema."""
@@ -181,8 +195,16 @@ class SqliteStorage(AlertTables, FamilyTables, StatsTables):
     # --- users ------------------------------------------------------------------------------
 
     def touch_user(self, user_id: int, default_language: Language, now: int) -> User:
-        """The user, created with `default_language` if new; `last_seen` becomes `now`."""
+        """The user, created with `default_language` if new; `last_seen` becomes `now`
+        (rounded down to `SEEN_EVERY`: a user seen a moment ago costs a read, not a write).
+        Raises `StorageBusy` at once, without waiting, when another holds the write lock."""
         row = self._db.execute(
+            "SELECT id, language, created, last_seen FROM users WHERE id = ?", (user_id,)
+        ).fetchone()
+        if row is not None and now - row[3] < SEEN_EVERY:
+            return _user(row)
+        # Without waiting for a lock: the caller goes on without it (raises StorageBusy).
+        row = self._db_at_once.execute(
             "INSERT INTO users (id, language, created, last_seen) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen "
             "RETURNING id, language, created, last_seen",

@@ -3,8 +3,9 @@
 Dialog turns run in worker threads (so that one slow check or one locked write stalls no
 one else). Each thread gets its own connection: in WAL mode readers never wait for a
 writer, so while another process holds the write lock a senior's check — which only reads —
-is still answered at once. A write waits at most `BUSY_TIMEOUT_MS`, then raises
-`StorageBusy`, which the dialog answers with a short "busy, try again" instead of an error.
+is still answered at once. A write waits at most `BUSY_TIMEOUT_MS` (none at all on the
+event loop's thread), then raises `StorageBusy`, which the dialog answers with a short
+"busy, try again" instead of an error.
 
 `:memory:` becomes a private temporary file, removed when the storage is closed (or
 collected): an in-memory database cannot be shared between connections.
@@ -12,11 +13,14 @@ collected): an in-memory database cannot be shared between connections.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
 import sqlite3
 import tempfile
 import threading
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,6 +31,14 @@ BUSY_TIMEOUT_MS = 2000
 
 #: SQLite's words for "another connection holds the lock".
 _BUSY_WORDS = ("database is locked", "database table is locked", "database is busy")
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -40,28 +52,30 @@ class BusyAwareConnection(sqlite3.Connection):
     """A connection whose "database is locked" errors are `StorageBusy`."""
 
     def execute(self, *args: Any, **kwargs: Any) -> sqlite3.Cursor:
-        try:
+        with _busy_as_storage_busy():
             return super().execute(*args, **kwargs)
-        except sqlite3.OperationalError as exc:
-            if is_busy(exc):
-                raise StorageBusy(str(exc)) from exc
-            raise
+
+    def executemany(self, *args: Any, **kwargs: Any) -> sqlite3.Cursor:
+        with _busy_as_storage_busy():
+            return super().executemany(*args, **kwargs)
 
     def commit(self) -> None:
-        try:
+        with _busy_as_storage_busy():
             super().commit()
-        except sqlite3.OperationalError as exc:
-            if is_busy(exc):
-                raise StorageBusy(str(exc)) from exc
-            raise
 
     def __exit__(self, *exc_info: Any) -> Literal[False]:
-        try:
+        with _busy_as_storage_busy():
             return super().__exit__(*exc_info)
-        except sqlite3.OperationalError as exc:
-            if is_busy(exc):
-                raise StorageBusy(str(exc)) from exc
-            raise
+
+
+@contextlib.contextmanager
+def _busy_as_storage_busy() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if is_busy(exc):
+            raise StorageBusy(str(exc)) from exc
+        raise
 
 
 class Connections:
@@ -80,12 +94,24 @@ class Connections:
         self._guard = threading.Lock()
         self._closed = False
 
-    def get(self) -> sqlite3.Connection:
-        """This thread's connection, opened on first use."""
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+    def get(self, *, wait: bool = True) -> sqlite3.Connection:
+        """This thread's connection, opened on first use.
+
+        With `wait=False` — and always on a thread that runs an event loop — a locked write
+        fails at once instead of waiting (busy_timeout 0): for writes that can be skipped or
+        kept for later (last seen, counters), and for the loop, which serves everyone and so
+        must never wait for a lock (the alert sender and planner keep what they could not
+        write and retry).
+        """
+        local = self._local
+        db: sqlite3.Connection | None = getattr(local, "db", None)
         if db is None:
             db = self._open()
-            self._local.db = db
+            local.db, local.wait = db, BUSY_TIMEOUT_MS
+        timeout = BUSY_TIMEOUT_MS if wait and not _on_event_loop() else 0
+        if local.wait != timeout:
+            db.execute(f"PRAGMA busy_timeout = {timeout}")
+            local.wait = timeout
         return db
 
     def _open(self) -> sqlite3.Connection:

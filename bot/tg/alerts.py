@@ -81,13 +81,18 @@ class AlertService:
             self.sender.wake()
         return report.added
 
+    def _plan_and_prune(self) -> None:
+        self.plan()
+        now = time.time()
+        if now - self._pruned >= PRUNE_EVERY:
+            self.storage.prune_outbox(now - KEEP_DONE.total_seconds())
+            self._pruned = now
+
     async def _plan_job(self, context: ContextTypes.DEFAULT_TYPE | None) -> None:
+        # In a worker thread: planning a large broadcast, or waiting for another process's
+        # write lock, must not hold up anyone's reply.
         try:
-            self.plan()
-            now = time.time()
-            if now - self._pruned >= PRUNE_EVERY:
-                self.storage.prune_outbox(now - KEEP_DONE.total_seconds())
-                self._pruned = now
+            await asyncio.to_thread(self._plan_and_prune)
         except Exception:
             log.exception("alert planning failed; trying again at the next tick")
 

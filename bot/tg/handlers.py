@@ -2,13 +2,19 @@
 
 Each handler holds the sender's lock while it asks the dialog and sends the answer, so one
 person's updates are answered in order even though updates are processed concurrently.
+The dialog itself (understanding, the check, storage) runs in a pool of worker threads:
+a long message to check, or a write waiting for another process's database lock, holds up
+only the person it belongs to — the event loop goes on answering everyone else.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from typing import TypeVar
 
 from telegram import Bot, CallbackQuery, Chat, Message, MessageEntity, Update, User
 from telegram.constants import ChatType
@@ -26,6 +32,7 @@ from bot.views.replies import Response, fit
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
+T = TypeVar("T")
 
 #: Message attributes the bot cannot read, checked in this order (an animation also has a
 #: document), and what the dialog calls each.
@@ -47,8 +54,9 @@ MEDIA_KINDS: tuple[tuple[str, str], ...] = (
     ("story", "other"),
 )
 
-#: Commands whose answer is CPU work (the /stats chart): answered in a worker thread.
-OFF_LOOP_COMMANDS = frozenset({"stats"})
+#: Dialog turns running at once (each waits at most a couple of seconds for a database lock;
+#: the check is pure Python, so more threads would not make it faster).
+DIALOG_THREADS = 16
 #: The short notice when a button press failed (a callback answer is at most 200 characters).
 PRESS_FAILED = "抱歉，出了点问题，请再点一次"
 
@@ -136,6 +144,15 @@ class Handlers:
     def __init__(self, dialog: Dialog) -> None:
         self.dialog = dialog
         self.locks = KeyedLocks()
+        self._pool = ThreadPoolExecutor(DIALOG_THREADS, thread_name_prefix="dialog")
+
+    async def _ask(self, question: Callable[[], T]) -> T:
+        """Run one dialog call in the worker pool (see the module docstring)."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, question)
+
+    def close(self) -> None:
+        """Let the turns in progress finish and stop the worker threads."""
+        self._pool.shutdown(wait=True)
 
     async def _answer(self, update: Update, context: Context, response: Response) -> None:
         message = update.effective_message
@@ -174,12 +191,7 @@ class Handlers:
             display_name=user.first_name,
         )
         async with self.locks.hold(user.id):
-            if name.lower() in OFF_LOOP_COMMANDS:
-                # Drawing the chart takes half a second of CPU: in a thread, so that nobody
-                # else's reply waits for it (SQLite is built serialized: threadsafety 3).
-                response = await asyncio.to_thread(answer)
-            else:
-                response = answer()
+            response = await self._ask(answer)
             await self._answer(update, context, response)
 
     async def unknown_command(self, update: Update, context: Context) -> None:
@@ -207,14 +219,16 @@ class Handlers:
         if body is None:
             return
         edited = update.edited_message is not None
+        answer = partial(
+            self.dialog.text,
+            user.id,
+            body,
+            private=_private(message.chat),
+            edited=edited,
+            display_name=user.first_name,
+        )
         async with self.locks.hold(user.id):
-            response = self.dialog.text(
-                user.id,
-                body,
-                private=_private(message.chat),
-                edited=edited,
-                display_name=user.first_name,
-            )
+            response = await self._ask(answer)
             await self._answer(update, context, response)
 
     async def media(self, update: Update, context: Context) -> None:
@@ -233,8 +247,9 @@ class Handlers:
                 or replied.from_user.id != context.bot.id
             ):
                 return
+        answer = partial(self.dialog.media, user.id, kind, private=_private(message.chat))
         async with self.locks.hold(user.id):
-            response = self.dialog.media(user.id, kind, private=_private(message.chat))
+            response = await self._ask(answer)
             await self._answer(update, context, response)
 
     async def button(self, update: Update, context: Context) -> None:
@@ -245,13 +260,14 @@ class Handlers:
         user = query.from_user
         pressed = query.message
         private = _private(pressed.chat if pressed is not None else None)
+        answer = partial(
+            self.dialog.press, user.id, query.data, private=private, display_name=user.first_name
+        )
         async with self.locks.hold(user.id):
             try:
-                response = self.dialog.press(
-                    user.id, query.data, private=private, display_name=user.first_name
-                )
+                response = await self._ask(answer)
             except Exception:
-                language = self.dialog.language_of(user.id)
+                language = await self._ask(partial(self.dialog.language_of, user.id))
                 await _answer_query(query, convert(PRESS_FAILED, language), True)
                 raise
             # The spinner must stop even when the Bot API fails once; the reply still comes.
@@ -282,7 +298,7 @@ class Handlers:
         if not isinstance(update, Update) or update.effective_chat is None:
             return
         user = update.effective_user
-        language = self.dialog.language_of(user.id) if user else "zh-Hans"
+        language = await self._ask(partial(self.dialog.language_of, user.id)) if user else "zh-Hans"
         try:
             await context.bot.send_message(
                 update.effective_chat.id, convert(SOMETHING_WRONG, language)
