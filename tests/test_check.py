@@ -525,7 +525,7 @@ class TestHostileInput:
     def test_no_shipped_or_engine_regex_nests_unbounded_repeats(self, content) -> None:
         """The shape (.*)*, (a+)+ is refused in every regex the engine runs."""
         from bot.check import extract
-        from bot.content.models import nested_repeat
+        from bot.staff_regex import nested_repeat
 
         staff = [r for p in content.patterns for r in p.regexes]
         staff += [r for s in content.signals.danger_signals for r in s.regexes]
@@ -540,3 +540,26 @@ class TestHostileInput:
 
         verdict = Checker.from_content(content).check(unit * (4000 // len(unit)))
         assert verdict.risk in ("high", "medium", "low", "none")
+
+
+class TestStaffRegexGuard:
+    """A staff regex that slipped past validation cannot stall the bot."""
+
+    def test_a_search_that_runs_out_of_time_is_no_match_and_logged_once(self, caplog) -> None:
+        from bot.staff_regex import StaffRegex
+
+        runaway = StaffRegex(r"(\w+\s?)*$")  # nested: validation refuses it; here it got in
+        text = "ab " * 2000 + "!"
+        with caplog.at_level("WARNING", logger="bot.staff_regex"):
+            assert runaway.search(text) is None
+            assert runaway.search(text) is None
+        warnings = [r for r in caplog.records if "ran out of time" in r.getMessage()]
+        assert len(warnings) == 1 and text not in warnings[0].getMessage()
+
+    def test_guarded_and_plain_regexes_match_the_same(self) -> None:
+        from bot.staff_regex import StaffRegex, unbounded_repeat
+
+        assert unbounded_repeat(r"转了\d+元") and not unbounded_repeat(r"转了\d{1,6}元")
+        for pattern in (r"转了\d+元", r"转了\d{1,6}元"):
+            found = StaffRegex(pattern).search("我转了5000元给他")
+            assert found is not None and found.group(0) == "转了5000元"

@@ -19,7 +19,6 @@ the scammer's words they quote do not count (see ``Checker.check``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -31,6 +30,7 @@ from bot.check.normalize import clean, compact, normalize, unquote
 from bot.check.own import content_texts, sentences
 from bot.content.loader import Content
 from bot.content.models import Blocklist, Pattern, SignalFile
+from bot.staff_regex import StaffRegex
 from bot.taxonomy import CATEGORY_NAMES
 
 Risk = Literal["high", "medium", "low", "none"]
@@ -227,13 +227,13 @@ class _Rule:
     key: str
     label: str
     phrases: tuple[_Phrase, ...]
-    regexes: tuple[re.Pattern[str], ...]
+    regexes: tuple[StaffRegex, ...]
     weight: int  # for signals and markers: counted once; for patterns: per phrase
     category: str | None
     norms: frozenset[str] = frozenset()
     by_norm: dict[str, _Phrase] = field(default_factory=dict, compare=False, hash=False)
 
-    def hits(self, text: str, found: frozenset[str]) -> list[_Phrase | re.Pattern[str]]:
+    def hits(self, text: str, found: frozenset[str]) -> list[_Phrase | StaffRegex]:
         """The phrases (among those `found` in the text) and regexes of this rule that match.
 
         Phrases come strongest first (then by text), so evidence reads the same every run.
@@ -256,7 +256,7 @@ def _strongest_by_norm(phrases: Iterable[_Phrase]) -> dict[str, _Phrase]:
     return out
 
 
-def _longest_only(hits: list[_Phrase | re.Pattern[str]]) -> list[_Phrase | re.Pattern[str]]:
+def _longest_only(hits: list[_Phrase | StaffRegex]) -> list[_Phrase | StaffRegex]:
     """Drop phrases contained in a longer matched phrase: one stretch of text counts once."""
     phrases = sorted((h for h in hits if isinstance(h, _Phrase)), key=lambda p: -len(p.norm))
     kept: list[_Phrase] = []
@@ -266,8 +266,8 @@ def _longest_only(hits: list[_Phrase | re.Pattern[str]]) -> list[_Phrase | re.Pa
     return [*kept, *(h for h in hits if not isinstance(h, _Phrase))]
 
 
-def _compile(regexes: Iterable[str]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(r) for r in regexes)
+def _compile(regexes: Iterable[str]) -> tuple[StaffRegex, ...]:
+    return tuple(StaffRegex(r) for r in regexes)
 
 
 def _simple_rule(

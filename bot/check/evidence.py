@@ -9,14 +9,15 @@ original characters. A phrase that cannot be placed is not quoted.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import regex
 from rapidfuzz import fuzz
 
 from bot.check.normalize import NOISE, SUB_PATTERN, SUBSTITUTIONS, ZERO_WIDTH, clean, normalize
+from bot.staff_regex import StaffRegex
 
 #: A phrase found about one character off must score this much (rapidfuzz) to be quoted.
 NEAR_SCORE = 80.0
@@ -79,8 +80,8 @@ def _span(mapped: _Mapped, phrase: str) -> tuple[int, int] | None:
     """Where `phrase` (a pattern phrase or a regex) lies in the normalised text."""
     if _REGEX_CHARS & set(phrase):
         try:
-            match = re.search(phrase, mapped.norm)
-        except re.error:
+            match = StaffRegex(phrase).search(mapped.norm)
+        except regex.error:
             return None
         return (match.start(), match.end()) if match and match.end() > match.start() else None
     norm = normalize(phrase)

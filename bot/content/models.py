@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.staff_regex import compile_error, nested_repeat, too_slow
 from bot.taxonomy import CategoryId
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -43,39 +44,15 @@ def _check_regexes(values: tuple[str, ...]) -> tuple[str, ...]:
                 f"正则表达式 {value!r} 里有套在一起的重复（例如 (.*)* 或 (a+)+），"
                 "遇到某些消息会卡住整个机器人：请改成有上限的写法，例如 .{0,10}"
             )
+        problem = compile_error(value)
+        if problem is not None:
+            raise ValueError(f"正则表达式写错了 (bad regex) {value!r}: {problem}")
+        if too_slow(value):
+            raise ValueError(
+                f"正则表达式 {value!r} 遇到很长的消息太慢（超过 0.1 秒），"
+                "会拖慢机器人：请少用 .* 连着 .*，改成有上限的写法，例如 .{0,10}"
+            )
     return values
-
-
-def nested_repeat(pattern: str) -> bool:
-    """Whether an unbounded repeat holds another unbounded repeat ((.*)*, (a+)+, (a|b+)*):
-    the shape that makes a regex engine backtrack without end on a near-miss."""
-    from re import _constants as c  # type: ignore[attr-defined]
-    from re import _parser as parser  # type: ignore[attr-defined]
-
-    repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
-
-    def children(op: object, arg: object) -> list[object]:
-        """The sub-patterns below one item of a parsed pattern."""
-        if op is c.SUBPATTERN or op in (c.ASSERT, c.ASSERT_NOT):
-            return [arg[-1]]  # type: ignore[index]
-        if op is c.BRANCH:
-            return list(arg[1])  # type: ignore[index]
-        if op is getattr(c, "ATOMIC_GROUP", None):
-            return [arg]
-        return []
-
-    def walk(items: object, inside_unbounded: bool) -> bool:
-        for op, arg in items:  # type: ignore[attr-defined]
-            if op in repeats:
-                _, high, sub = arg
-                unbounded = high == c.MAXREPEAT
-                if (unbounded and inside_unbounded) or walk(sub, inside_unbounded or unbounded):
-                    return True
-            elif any(walk(child, inside_unbounded) for child in children(op, arg)):
-                return True
-        return False
-
-    return walk(parser.parse(pattern), False)
 
 
 # --- fraud patterns -----------------------------------------------------------------------

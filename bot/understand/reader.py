@@ -21,6 +21,7 @@ from typing import Literal
 
 from bot.check.engine import Verdict
 from bot.content.models import ConversationFile, Faq, Intent
+from bot.staff_regex import StaffRegex
 from bot.understand.faq import FaqIndex
 from bot.understand.quiz_answer import typed_option
 from bot.understand.text import Forms, PhraseList, forms, strip_fillers
@@ -132,7 +133,7 @@ class Reading:
 class _Compiled:
     intent: Intent
     phrases: PhraseList
-    unless: tuple[re.Pattern[str], ...]
+    unless: tuple[StaffRegex, ...]
 
 
 class Reader:
@@ -141,7 +142,7 @@ class Reader:
     def __init__(self, conversation: ConversationFile | None, faqs: Sequence[Faq]) -> None:
         intents = conversation.intents if conversation else ()
         self._intents = [
-            _Compiled(i, PhraseList(i.phrases, i.regexes), tuple(re.compile(u) for u in i.unless))
+            _Compiled(i, PhraseList(i.phrases, i.regexes), tuple(StaffRegex(u) for u in i.unless))
             for i in intents
         ]
         # Question and story words are short and exact: one character off is another word.

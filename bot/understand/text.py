@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.check.normalize import clean, compact, normalize
+from bot.staff_regex import StaffRegex
 
 #: Phrases this long or longer also match about one character off (shorter ones meet too
 #: many near-misses: 这是什么 is one character from 账户是什么).
@@ -65,7 +66,7 @@ class PhraseList:
         self, phrases: Iterable[str], regexes: Iterable[str] = (), *, fuzzy: bool = True
     ) -> None:
         self.phrases = tuple(sorted({p for p in (normalize(x) for x in phrases) if p}, key=len))
-        self.regexes = tuple(re.compile(r) for r in regexes)
+        self.regexes = tuple(StaffRegex(r) for r in regexes)
         self.fuzzy = fuzzy
 
     def hits(self, norm: str) -> list[PhraseHit]:
