@@ -34,6 +34,7 @@ from bot.tg.alerts import ALERTS_KEY, AlertService
 from bot.tg.content_watch import WATCH_KEY, ContentWatcher
 from bot.tg.handlers import Handlers
 from bot.tg.logsafe import configure_logging
+from bot.tg.reach import reach_telegram
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +173,11 @@ def build_application(
 
 
 def run_polling(settings: Settings) -> int:
-    """Serve Telegram by long polling until stopped (Ctrl-C / SIGTERM); returns the exit code."""
+    """Serve Telegram by long polling until stopped (Ctrl-C / SIGTERM); returns the exit code.
+
+    Start-up waits for the Bot API with backoff (`bot.tg.reach`) on the event loop that
+    polling then uses, so a Telegram that is down for a while delays the bot, not kills it.
+    """
     configure_logging(settings.log_level)
     content = open_content(settings)
     if content is None:
@@ -183,12 +188,22 @@ def run_polling(settings: Settings) -> int:
     storage = open_storage_or_report(settings)
     if storage is None:
         return 2
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # run_polling below runs on this same loop
     try:
         application = build_application(settings, content, storage)
+        try:
+            reached = loop.run_until_complete(reach_telegram(application.initialize, "getMe"))
+        except KeyboardInterrupt:
+            return 0
+        if not reached:
+            return 2
         log.info("polling Telegram (commands: %d)", len(COMMANDS))
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
     finally:
         storage.close()
         if lock is not None:
             lock.release()
+        if not loop.is_closed():
+            loop.close()
     return 0

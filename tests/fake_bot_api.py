@@ -160,6 +160,9 @@ class FakeTelegram:
         self.pending_queries: set[str] = set()
         self.answers: dict[str, dict[str, Any]] = {}
         self.fail_next: dict[str, ApiError] = {}
+        self.raw_next: dict[str, list[bytes]] = {}
+        """Over HTTP: the next calls of a method get these bytes as their 200 answer (garbage,
+        a truncated body), consumed in order."""
         self.blocked: set[int] = set()
         """Chats whose user blocked the bot: every sendMessage to them gets 403."""
         self.fail_chat: dict[int, list[Failure]] = {}
@@ -224,6 +227,15 @@ class FakeTelegram:
         if queue:
             return queue.pop(0)
         return None
+
+    def take_raw(self, method: str, params: dict[str, Any]) -> bytes | None:
+        """The raw answer queued for this call of `method` (see `raw_next`), if any."""
+        with self._lock:
+            queued = self.raw_next.get(method)
+            if not queued:
+                return None
+            self.calls.append(Call(method, params, self.clock()))
+            return queued.pop(0)
 
     def _api_getMe(self, params: dict[str, Any]) -> Any:
         return self.bot
@@ -602,11 +614,20 @@ class FakeBotHTTPServer:
                 if match is None or match.group(1) != TOKEN:
                     code, body = 404, {"ok": False, "error_code": 404, "description": "Not Found"}
                 else:
+                    raw = telegram_state.take_raw(match.group(2), params)
                     try:
-                        code, body = telegram_state.handle(match.group(2), params)
+                        code, body = (
+                            (200, raw)
+                            if raw is not None
+                            else telegram_state.handle(match.group(2), params)
+                        )
                     except Timeout:  # over HTTP a lost answer looks like a gateway timeout
                         code, body = 504, {"ok": False, "error_code": 504, "description": "Timeout"}
-                payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+                payload = (
+                    body
+                    if isinstance(body, bytes)
+                    else json.dumps(body, ensure_ascii=False).encode("utf-8")
+                )
                 self.send_response(code)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))

@@ -132,3 +132,57 @@ def test_a_second_bot_on_the_same_database_refuses_to_start(
                 if process is not None and process.poll() is None:
                     process.kill()
                     process.wait(timeout=STOP_DEADLINE)
+
+
+def test_start_up_waits_for_a_bot_api_that_is_down_and_says_so(
+    tmp_path: Path, content: Content
+) -> None:
+    """getMe answered with garbage, a truncated body and a 502 before a good answer: the
+    bot says each time what it waits for, tries again with backoff, then serves."""
+    telegram = FakeTelegram()
+    telegram.push_update(_start_update(4242))
+    telegram.raw_next["getMe"] = [b"<html>502 Bad Gateway</html>", b'{"ok": true, "resu']
+    with FakeBotHTTPServer(telegram) as server:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=bot_env(server.base_url, tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + START_DEADLINE
+            while time.monotonic() < deadline and process.poll() is None:
+                if [m for m in telegram.screen(4242) if m.from_bot]:
+                    break
+                time.sleep(0.05)
+            assert [m for m in telegram.screen(4242) if m.from_bot], f"exit={process.poll()}"
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=STOP_DEADLINE)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            _, stderr = process.communicate()
+    waits = [line for line in stderr.splitlines() if "还连不上 Telegram" in line]
+    assert len(waits) == 2, stderr
+    assert "1 秒后再试（第 1 次）" in waits[0] and "2 秒后再试（第 2 次）" in waits[1]
+    assert "Telegram 连上了" in stderr and "Traceback" not in stderr
+    assert process.returncode == 0
+
+
+def test_a_refused_token_stops_start_up_with_one_clear_line(tmp_path: Path) -> None:
+    with FakeBotHTTPServer(FakeTelegram()) as server:
+        env = bot_env(server.base_url, tmp_path)
+        env["TELEGRAM_BOT_TOKEN"] = "123456:not-the-token-telegram-knows"
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=START_DEADLINE,
+        )
+    assert done.returncode == 2
+    assert "Telegram 不认这个令牌" in done.stderr and "Traceback" not in done.stderr
+    assert "not-the-token" not in done.stderr

@@ -20,6 +20,7 @@ from bot.alerts.sender import Sender
 from bot.dialog.router import Dialog
 from bot.settings import Settings
 from bot.storage import Storage
+from bot.tg.reach import reach_telegram
 from bot.tg.transport import TelegramTransport
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ class AlertService:
 
     async def start(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Plan at once (the catch-up), then every ALERT_PLAN_SECONDS; start the sender."""
-        await self.bot.initialize()
+        await reach_telegram(self.bot.initialize, "the alert sender")
         if application.job_queue is None:
             raise RuntimeError("python-telegram-bot[job-queue] is required for alerts")
         # The catch-up runs here, at once: a job added before the JobQueue starts would

@@ -19,6 +19,15 @@ def mask(text: str) -> str:
     return _DIGIT_RUN.sub(lambda m: m.group()[:2] + "*" * (len(m.group()) - 2), text)
 
 
+class _NoTraceback(logging.Filter):
+    """Keeps the record's line, drops its traceback (for expected, already-handled faults)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
 class MaskingFormatter(logging.Formatter):
     """A formatter whose output, tracebacks included, has long digit runs masked."""
 
@@ -41,3 +50,6 @@ def configure_logging(level: str) -> None:
     # seniors check: never below INFO, whatever LOG_LEVEL says.
     telegram_logger = logging.getLogger("telegram")
     telegram_logger.setLevel(max(logging.INFO, root.level))
+    # A garbled Bot API answer is logged by PTB with a JSON traceback; the bot retries it and
+    # says so itself, so one line is enough.
+    logging.getLogger("telegram.request.BaseRequest").addFilter(_NoTraceback())
