@@ -30,6 +30,7 @@ from bot.check.normalize import clean, compact, normalize, unquote
 from bot.check.own import content_texts, sentences
 from bot.content.loader import Content
 from bot.content.models import Blocklist, Pattern, SignalFile
+from bot.lines import scrub
 from bot.staff_regex import StaffRegex
 from bot.taxonomy import CATEGORY_NAMES
 
@@ -350,8 +351,9 @@ class Checker:
         return cls(content.patterns, content.signals, content.blocklist, content_texts(content))
 
     def check(self, text: str) -> Verdict:
-        """Judge one message. Never raises for any string input."""
-        cleaned = clean(text[:MAX_CHECK_CHARS])
+        """Judge one message. Never raises for any string input (a lone surrogate, which
+        JSON can carry, becomes U+FFFD)."""
+        cleaned = clean(scrub(text[:MAX_CHECK_CHARS]))
         verdict = self._judge(cleaned)
         if verdict.flagged and not verdict.blocklisted and self._retells(verdict):
             # Reported speech: advice and news put the scammer's words in quotes (收到“您的

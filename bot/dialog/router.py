@@ -31,6 +31,7 @@ from bot.dialog import (
 )
 from bot.dialog.context import Services, Turn
 from bot.dialog.lang import convert, localize
+from bot.lines import scrub
 from bot.settings import Settings
 from bot.storage import LANGUAGES, Language, QuizProgress, Storage, StorageBusy, User
 from bot.texts import BUSY, BUSY_NOTICE, EXPIRED
@@ -194,7 +195,7 @@ class Dialog:
         display_name: str | None = None,
     ) -> Response:
         """Answer a command such as `start` (without the slash); `args` is what followed it."""
-        turn = self._turn(user_id, private, display_name, args)
+        turn = self._turn(user_id, private, display_name, scrub(args))
         key = name.lower()
         flow = _COMMAND_FLOWS.get(key) or _ADMIN_FLOWS.get(key) or menu.unknown_command
         return self._finish(turn, _unless_busy(flow, turn))
@@ -214,6 +215,8 @@ class Dialog:
         An edited message is read again, but never as a button or a quiz answer: it is the
         correction of something sent before.
         """
+        # A lone surrogate (JSON may carry one) cannot be encoded, converted or matched.
+        message = scrub(message)
         turn = self._turn(user_id, private, display_name)
         if not edited:
             intent = menu.intent_of(message)

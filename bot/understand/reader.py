@@ -21,6 +21,7 @@ from typing import Literal
 
 from bot.check.engine import Verdict
 from bot.content.models import ConversationFile, Faq, Intent
+from bot.lines import scrub
 from bot.staff_regex import StaffRegex
 from bot.understand.faq import FaqIndex
 from bot.understand.quiz_answer import typed_option
@@ -168,6 +169,7 @@ class Reader:
         screen; `menu` False when a menu word must not open anything (an edited message)."""
         if not text.strip():
             return Reading("check")
+        text = scrub(text)  # a lone surrogate cannot be converted to Simplified
         f = forms(text)
         if options is not None:
             option = typed_option(text, options)
