@@ -10,12 +10,20 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from alert_helpers import SHANGHAI, subscribe_many
+from fake_bot_api import TOKEN, FakeBotAPI
+from telegram import Bot
+
+from bot.alerts.quiet import QuietHours
+from bot.alerts.sender import Sender
 from bot.storage import sqlite_conn
 from bot.storage.sqlite import sqlite_path
 from bot.texts import BUSY_NOTICE
+from bot.tg.transport import TelegramTransport
 
 HOLDER = """
 import sqlite3, sys
@@ -101,3 +109,67 @@ async def test_a_press_that_must_write_says_busy_and_changes_nothing(
     assert harness.storage.get_progress(1001, "sanbu_basics") is None
     [question] = await senior.press(quiz.title)
     assert question.text.startswith(f"📝 {quiz.title} · 第 1/")
+
+
+async def test_alerts_pause_while_the_lock_is_held_and_each_goes_out_once(
+    harness, database_url, monkeypatch
+) -> None:
+    """The sender (on the event loop) meets the lock another process takes after the fifth
+    alert: it keeps what Telegram confirmed in memory, pauses, never sends a row twice, and
+    finishes once the lock is gone; meanwhile a senior's /help is answered. (With a 60 s
+    lock wait, a loop that waited for the lock could not answer within the bound.)"""
+    monkeypatch.setattr(sqlite_conn, "BUSY_TIMEOUT_MS", 60_000)
+    storage, telegram = harness.storage, harness.telegram
+    subscribe_many(storage, range(1, 21))
+    now = time.time()
+    storage.enqueue_audience(
+        "a:x:1", "🛡️ 提醒：不听、不信、不转账。", not_before=now, subscribed_by=now, now=now
+    )
+    bot = Bot(TOKEN, request=FakeBotAPI(telegram))
+    await bot.initialize()
+    sender = Sender(
+        storage, TelegramTransport(bot), quiet=QuietHours.from_setting("off", SHANGHAI), rate=None
+    )
+    holders: list[subprocess.Popen[str]] = []
+
+    def lock_after_fifth(number: int, chat: int) -> None:
+        if number == 6 and not holders:  # the fifth is confirmed; its record will fail
+            holder = subprocess.Popen(
+                [sys.executable, "-c", HOLDER, sqlite_path(database_url)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+            holders.append(holder)
+        return None
+
+    telegram.before_send = lock_after_fifth
+    stop = asyncio.Event()
+    running = asyncio.ensure_future(sender.run(stop))
+    try:
+        await wait_until(lambda: bool(holders) and sender.store_down)
+        senior = harness.person(1001)
+        [reply] = await asyncio.wait_for(senior.send("/help"), timeout=20)
+        assert "96110" in reply.text and holders[0].poll() is None
+    finally:
+        for holder in holders:
+            assert holder.stdin is not None
+            holder.stdin.write("\n")
+            holder.stdin.flush()
+            holder.wait(timeout=30)
+    await wait_until(lambda: storage.outbox_counts() == {"sent": 20})
+    stop.set()
+    await running
+    await bot.shutdown()
+    assert {chat: len(telegram.texts_to(chat)) for chat in range(1, 21)} == dict.fromkeys(
+        range(1, 21), 1
+    )
+
+
+async def wait_until(condition, timeout: float = 30.0) -> None:
+    """Wait for `condition()` (a generous bound: the test waits for events, not speed)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        await asyncio.sleep(0.02)
