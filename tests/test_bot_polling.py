@@ -37,6 +37,29 @@ def bot_env(base_url: str, tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def _start(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    """`python -m bot run` with this environment, its output captured."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=cwd,  # no developer .env
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_reply(telegram: FakeTelegram, process: subprocess.Popen[str], chat: int) -> bool:
+    """Wait until the bot wrote to `chat` (True), or the process ended or the deadline
+    passed (False)."""
+    deadline = time.monotonic() + START_DEADLINE
+    while time.monotonic() < deadline and process.poll() is None:
+        if [m for m in telegram.screen(chat) if m.from_bot]:
+            return True
+        time.sleep(0.05)
+    return bool([m for m in telegram.screen(chat) if m.from_bot])
+
+
 def _start_update(user_id: int) -> dict[str, object]:
     return {
         "update_id": 1,
@@ -56,23 +79,10 @@ def test_the_real_process_answers_start_through_polling(tmp_path: Path, content:
     telegram = FakeTelegram()
     telegram.push_update(_start_update(4242))
     with FakeBotHTTPServer(telegram) as server:
-        env = bot_env(server.base_url, tmp_path)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=tmp_path,  # no developer .env
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = _start(bot_env(server.base_url, tmp_path), tmp_path)
         try:
-            deadline = time.monotonic() + START_DEADLINE
-            while time.monotonic() < deadline and process.poll() is None:
-                if [m for m in telegram.screen(4242) if m.from_bot]:
-                    break
-                time.sleep(0.05)
+            assert _wait_for_reply(telegram, process, 4242), f"no reply; exit={process.poll()}"
             replies = [m for m in telegram.screen(4242) if m.from_bot]
-            assert replies, f"no reply; exit={process.poll()}"
             assert replies[0].text == "\n".join(content.guidance.welcome)
             assert replies[0].keyboard is not None and replies[0].keyboard[0][0] == "🔍 查一查"
             assert [c["command"] for c in telegram.commands] == [name for name, _ in COMMANDS]
@@ -100,26 +110,11 @@ def test_a_second_bot_on_the_same_database_refuses_to_start(
     with FakeBotHTTPServer(telegram) as server:
         env = bot_env(server.base_url, tmp_path)
 
-        def start() -> subprocess.Popen[str]:
-            return subprocess.Popen(
-                [sys.executable, "-m", "bot", "run"],
-                cwd=tmp_path,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-
-        first = start()
+        first = _start(env, tmp_path)
         second = None
         try:
-            deadline = time.monotonic() + START_DEADLINE
-            while time.monotonic() < deadline and first.poll() is None:
-                if [m for m in telegram.screen(4242) if m.from_bot]:
-                    break
-                time.sleep(0.05)
-            assert [m for m in telegram.screen(4242) if m.from_bot], "the first bot never answered"
-            second = start()
+            assert _wait_for_reply(telegram, first, 4242), "the first bot never answered"
+            second = _start(env, tmp_path)
             _, err = second.communicate(timeout=START_DEADLINE)
             assert second.returncode == 2
             assert "已经有一个三不卫士在用了" in err and str(first.pid) in err
@@ -143,21 +138,9 @@ def test_start_up_waits_for_a_bot_api_that_is_down_and_says_so(
     telegram.push_update(_start_update(4242))
     telegram.raw_next["getMe"] = [b"<html>502 Bad Gateway</html>", b'{"ok": true, "resu']
     with FakeBotHTTPServer(telegram) as server:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=tmp_path,
-            env=bot_env(server.base_url, tmp_path),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = _start(bot_env(server.base_url, tmp_path), tmp_path)
         try:
-            deadline = time.monotonic() + START_DEADLINE
-            while time.monotonic() < deadline and process.poll() is None:
-                if [m for m in telegram.screen(4242) if m.from_bot]:
-                    break
-                time.sleep(0.05)
-            assert [m for m in telegram.screen(4242) if m.from_bot], f"exit={process.poll()}"
+            assert _wait_for_reply(telegram, process, 4242), f"exit={process.poll()}"
             process.send_signal(signal.SIGINT)
             process.wait(timeout=STOP_DEADLINE)
         finally:

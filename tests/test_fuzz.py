@@ -22,6 +22,7 @@ from bot.content.loader import Content, parse_file
 from bot.dialog.router import Dialog
 from bot.storage import open_storage
 from bot.taxonomy import CATEGORY_IDS
+from bot.understand.reader import KINDS
 
 FAST = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -67,16 +68,7 @@ def test_the_check_answers_anything(served: Served, text: str) -> None:
 def test_the_reader_reads_anything(served: Served, text: str, in_quiz: bool) -> None:
     options = ("不理他", "马上转账", "告诉验证码", "点链接") if in_quiz else None
     reading = served.reader.read(text, served.checker.check, options=options)
-    assert reading.kind in (
-        "check",
-        "help",
-        "question",
-        "smalltalk",
-        "confusion",
-        "wish",
-        "menu",
-        "quiz_answer",
-    )
+    assert reading.kind in KINDS
 
 
 @pytest.fixture(scope="module")

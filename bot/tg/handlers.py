@@ -150,6 +150,13 @@ class Handlers:
         """Run one dialog call in the worker pool (see the module docstring)."""
         return await asyncio.get_running_loop().run_in_executor(self._pool, question)
 
+    async def _reply(
+        self, update: Update, context: Context, user_id: int, answer: Callable[[], Response]
+    ) -> None:
+        """Ask the dialog (in the pool) and send its answer, holding the sender's lock."""
+        async with self.locks.hold(user_id):
+            await self._answer(update, context, await self._ask(answer))
+
     def close(self) -> None:
         """Let the turns in progress finish and stop the worker threads."""
         self._pool.shutdown(wait=True)
@@ -190,9 +197,7 @@ class Handlers:
             args=args,
             display_name=user.first_name,
         )
-        async with self.locks.hold(user.id):
-            response = await self._ask(answer)
-            await self._answer(update, context, response)
+        await self._reply(update, context, user.id, answer)
 
     async def unknown_command(self, update: Update, context: Context) -> None:
         """A command the bot does not have; in groups only when addressed to this bot."""
@@ -227,9 +232,7 @@ class Handlers:
             edited=edited,
             display_name=user.first_name,
         )
-        async with self.locks.hold(user.id):
-            response = await self._ask(answer)
-            await self._answer(update, context, response)
+        await self._reply(update, context, user.id, answer)
 
     async def media(self, update: Update, context: Context) -> None:
         """A sticker, photo without caption, voice, ...: say what the bot can do."""
@@ -248,9 +251,7 @@ class Handlers:
             ):
                 return
         answer = partial(self.dialog.media, user.id, kind, private=_private(message.chat))
-        async with self.locks.hold(user.id):
-            response = await self._ask(answer)
-            await self._answer(update, context, response)
+        await self._reply(update, context, user.id, answer)
 
     async def button(self, update: Update, context: Context) -> None:
         """A pressed inline button. The query is answered exactly once, whatever happens."""
