@@ -8,7 +8,9 @@ from bot.check.evidence import quotes
 from bot.content.live import Served
 from bot.content.loader import Content
 from bot.understand.faq import FaqIndex
+from bot.understand.kinds import CLASSES, KindModel, shipped_model
 from bot.understand.quiz_answer import typed_option
+from bot.understand.reader import Reader
 from bot.understand.text import PhraseList
 
 OPTIONS = ("不看、不问、不出门", "不听、不信、不转账", "不接、不回、不上网")
@@ -191,3 +193,54 @@ class TestQuotes:
     ) -> None:
         """Each quote is a stretch of what the sender wrote; an absent phrase is not quoted."""
         assert quotes(message, phrases) == expected
+
+
+class TestKindModel:
+    """The fitted model: its reading, and where the reader lets it overrule the rules."""
+
+    def test_a_missing_or_broken_weights_file_means_rules_alone(self, tmp_path) -> None:
+        assert KindModel.from_file(tmp_path / "missing.json") is None
+        (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+        assert KindModel.from_file(tmp_path / "broken.json") is None
+
+    def test_probabilities_cover_every_kind(self) -> None:
+        model = shipped_model()
+        assert model is not None
+        chances = model.probabilities("能不能把字弄大一点，我眼神不好")
+        assert set(chances) == set(CLASSES) and abs(sum(chances.values()) - 1) < 1e-9
+        assert max(chances, key=lambda k: chances[k]) == "wish"
+
+    @staticmethod
+    def always(kind: str) -> KindModel:
+        """A model sure that every text is `kind`."""
+        return KindModel(list(CLASSES), [10.0 if k == kind else 0.0 for k in CLASSES], {})
+
+    def test_a_sure_model_overrules_the_rules_on_a_short_text(self, content) -> None:
+        reader = Reader(content.conversation, content.faqs, model=self.always("check"))
+        checker = Served.of(content).checker
+        assert reader.read("嗯嗯这样啊", checker.check).kind == "check"
+        plain = Reader(content.conversation, content.faqs, model=None)
+        assert plain.read("嗯嗯这样啊", checker.check).kind == "smalltalk"
+
+    def test_it_never_talks_the_reader_out_of_a_cry_for_help_or_a_scam(self, content) -> None:
+        checker = Served.of(content).checker
+        for kind in ("smalltalk", "question", "check", "wish"):
+            reader = Reader(content.conversation, content.faqs, model=self.always(kind))
+            assert (
+                reader.read("我把银行卡密码告诉骗子了，钱被转走了怎么办", checker.check).kind
+                == "help"
+            )
+            scam = "您好我是公安局的，您涉嫌洗钱，请把存款转到安全账户配合调查，不要告诉家人"
+            assert reader.read(scam, checker.check).kind == "check"
+
+    def test_a_long_text_is_never_small_talk_or_a_wish(self, content) -> None:
+        checker = Served.of(content).checker
+        long_text = "今天社区开会讲了垃圾分类，" * 8
+        for kind in ("smalltalk", "wish", "confusion", "menu"):
+            reader = Reader(content.conversation, content.faqs, model=self.always(kind))
+            assert reader.read(long_text, checker.check).kind not in (
+                "smalltalk",
+                "wish",
+                "confusion",
+                "menu",
+            )

@@ -19,11 +19,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from rapidfuzz import fuzz
+
 from bot.check.engine import Verdict
 from bot.content.models import ConversationFile, Faq, Intent
 from bot.lines import scrub
 from bot.staff_regex import StaffRegex
 from bot.understand.faq import FaqIndex
+from bot.understand.kinds import KindModel, shipped_model
 from bot.understand.quiz_answer import typed_option
 from bot.understand.text import Forms, PhraseList, forms, strip_fillers
 
@@ -47,6 +50,12 @@ REMARK_CHARS = 30
 OPENING_CHARS = 3
 #: A thank-you or greeting may run this long (normalised) and still be only that.
 LONG_TALK_CHARS = 80
+#: The fitted model overrules the phrase lists only when it gives its kind this chance.
+MODEL_SURE = 0.4
+#: A calm check the model gives this chance of being a cry for help is answered as one.
+HELP_CHANCE = 0.35
+#: `_closest`: the least share of a text an intent's phrases must cover to name it.
+CLOSEST_COVER = 0.4
 #: A whole-message intent (a greeting, a menu word) must account for this share of the text.
 WHOLE_SHARE = 0.6
 #: Confusion (看不懂, 怎么用) may sit in a slightly longer text than a greeting may.
@@ -75,6 +84,14 @@ _NOTICE = re.compile(
 #: What a cry for help is about, what says it has happened, and what says "help me now".
 _AT_STAKE = re.compile(r"钱|款|万|块|元|蚊|验证码|密码|卡号|账户|银行卡|存折|积蓄|养老金")
 _DONE = re.compile(r"了|咗|过")
+#: The harm did not happen, or not yet: a near miss or a "what if".
+_NOT_YET = re.compile(
+    r"差点|差一点|险些|还没|还未|没有转|没转|没给|没点|如果|要是|万一|假如|幸好|好在|幸亏"
+)
+#: A message the senior wrote to someone else about money sent: news, not a cry.
+_TO_SOMEONE = re.compile(r"给你转|转给你|你查收|请查收|你收一下|收到没|收到了吗")
+#: Money moved (转账 carries no 钱): with the fitted model, enough to take a cry for help.
+_MONEY_MOVED = re.compile(r"转账|汇款|转了|汇了|付了|交了|扫码|转过去|转出去")
 _WHAT_NOW = re.compile(r"怎么办|咋办|咋整|怎么整|点算|怎么弄|害怕|完了|急死|慌了|救救|报案|报警")
 #: Particles that add nothing to what a short text says.
 _PARTICLES = frozenset("啊呀呢吧哦噢喔嘛啦哈呗哇了的嘞咧囉啰喇")
@@ -140,8 +157,16 @@ class _Compiled:
 class Reader:
     """Reads texts against the conversation phrases and the FAQ; see the module docstring."""
 
-    def __init__(self, conversation: ConversationFile | None, faqs: Sequence[Faq]) -> None:
+    def __init__(
+        self,
+        conversation: ConversationFile | None,
+        faqs: Sequence[Faq],
+        model: KindModel | Literal["shipped"] | None = "shipped",
+    ) -> None:
+        # The fitted kind model (bot.understand.kinds); None reads by the rules alone.
+        self._model = shipped_model() if model == "shipped" else model
         intents = conversation.intents if conversation else ()
+        self._example_norms = {i.id: [forms(e).norm for e in i.examples] for i in intents}
         self._intents = [
             _Compiled(i, PhraseList(i.phrases, i.regexes), tuple(StaffRegex(u) for u in i.unless))
             for i in intents
@@ -200,6 +225,21 @@ class Reader:
                 if answers:
                     return Reading("question", faqs=answers, verdict=verdict)
             return Reading("check", verdict=verdict, asks_if_true=question)
+        ruled = self._by_rules(f, text, verdict, options, help_intent, question, story, passed_on)
+        return self._second_opinion(ruled, f, text, verdict, question, passed_on, menu)
+
+    def _by_rules(
+        self,
+        f: Forms,
+        text: str,
+        verdict: Verdict,
+        options: Sequence[str] | None,
+        help_intent: Intent | None,
+        question: bool,
+        story: bool,
+        passed_on: bool,
+    ) -> Reading:
+        """What the phrase lists and the FAQ make of a text the check did not flag."""
         # A story word in a very short text (刚才说的没看懂, 收到了谢谢) tells no story.
         if len(f.norm) <= SHORT_CHARS and (not story or len(f.core) <= CONFUSION_CHARS):
             wish = self._found(f, "wish")
@@ -255,6 +295,87 @@ class Reader:
             # for help the phrase lists missed must not be told "no problem found".
             return Reading("help", intent=help_intent, verdict=verdict, given=_given(f.norm))
         return Reading("check", verdict=verdict, asks_if_true=question and story)
+
+    def _second_opinion(
+        self,
+        ruled: Reading,
+        f: Forms,
+        text: str,
+        verdict: Verdict,
+        question: bool,
+        passed_on: bool,
+        menu: bool,
+    ) -> Reading:
+        """The fitted model's reading where it is sure and the rules read otherwise.
+
+        It never talks the reader out of a cry for help, never reads a passed-on message
+        as the senior's own cry, and never calls a long text small talk, confusion, a wish
+        or a menu word (a long text is a message or a question). It has not seen the quiz on
+        screen, so a reply to it (an answer not understood) stays one.
+        """
+        model = self._model
+        if model is None or ruled.kind in ("help", "quiz_answer"):
+            return ruled
+        chances = model.probabilities(text)
+        best = max(chances, key=lambda k: chances[k])
+        # A "no problem found" to a cry for help costs most: a fair chance of help is enough
+        # to answer a calm check as one, when the text asks what now (能不能撤回, 怎么办).
+        asks_what_now = question or _WHAT_NOW.search(f.norm)
+        if ruled.kind == "check" and chances["help"] >= HELP_CHANCE and asks_what_now:
+            best = "help"
+        elif chances[best] < MODEL_SURE:
+            return ruled
+        if best == ruled.kind:
+            return ruled
+        if best in ("smalltalk", "confusion", "wish", "menu") and len(f.norm) > LONG_TALK_CHARS:
+            return ruled
+        if best == "smalltalk" and question:  # 今天天气怎么样 asks: the question reply says so
+            return ruled
+        if best == "help":
+            # Not when the message was passed on or written to someone (给你转过去了，你查收),
+            # says "not yet" (差点, 还没, 如果), or has neither a thing at stake nor a "what now" (我已经转告我妈了).
+            at_stake = (
+                _AT_STAKE.search(f.norm)
+                or _MONEY_MOVED.search(f.norm)
+                or _given(f.norm)
+                or _WHAT_NOW.search(f.norm)
+            )
+            if passed_on or self._held_back(f) or _TO_SOMEONE.search(f.norm) or not at_stake:
+                return ruled
+            return Reading("help", verdict=verdict, given=_given(f.norm))
+        if best == "check":
+            return Reading("check", verdict=verdict, asks_if_true=question)
+        if best == "question":
+            return Reading("question", faqs=self.faq.answers(text), verdict=verdict)
+        # A wish and a menu word both ask the bot to do something: the closest of either
+        # names what (每天提醒我 is the 订阅 button, 删掉我的号码 the forget wish).
+        kinds = ("wish", "menu") if best in ("wish", "menu") else (best,)
+        intent = self._found(f, best) or self._closest(f, kinds)
+        if intent is None and best == "smalltalk":
+            intent = self._intent("chat")
+        if intent is None and best == "confusion":
+            intent = self._first_of("confusion")
+        if intent is None or (intent.kind == "menu" and not menu):
+            return ruled  # nothing the reply could act on, or an edit (never a button)
+        return Reading(intent.kind, intent=intent, verdict=verdict)
+
+    def _held_back(self, f: Forms) -> bool:
+        """Whether the text says the harm did not (yet) happen (差点, 还没, 如果, 幸好)."""
+        return bool(_NOT_YET.search(f.norm))
+
+    def _closest(self, f: Forms, kinds: Sequence[str]) -> Intent | None:
+        """The intent of these kinds nearest the text: by the share its phrases cover, or by
+        how alike the text is to one of its examples (at least `CLOSEST_COVER`)."""
+        best: tuple[float, Intent] | None = None
+        for kind in kinds:
+            for c in self._candidates(kind):
+                near = max(
+                    [c.phrases.best_cover(f.core)]
+                    + [fuzz.ratio(f.norm, e) / 100 for e in self._example_norms[c.intent.id]]
+                )
+                if near >= CLOSEST_COVER and (best is None or near > best[0]):
+                    best = (near, c.intent)
+        return best[1] if best else None
 
     # --- the pieces -------------------------------------------------------------------------
 
