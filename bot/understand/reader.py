@@ -90,6 +90,9 @@ _NOT_YET = re.compile(
 )
 #: A message the senior wrote to someone else about money sent: news, not a cry.
 _TO_SOMEONE = re.compile(r"给你转|转给你|你查收|请查收|你收一下|收到没|收到了吗")
+#: Money sent to the senior (孙子给我转了五百, 女儿转了两千给我) by someone no scam word names.
+_TO_ME = re.compile(r"给我(转|汇|打|发)|(转|汇|打|发)(了|咗)?[^，。,！!？?]{0,8}给我")
+_SCAM_SIDE = re.compile(r"骗|对方|陌生|客服|警察|公安|民警|法院|平台|老师|导师|网友")
 #: Money moved (转账 carries no 钱): with the fitted model, enough to take a cry for help.
 _MONEY_MOVED = re.compile(r"转账|汇款|转了|汇了|付了|交了|扫码|转过去|转出去")
 _WHAT_NOW = re.compile(r"怎么办|咋办|咋整|怎么整|点算|怎么弄|害怕|完了|急死|慌了|救救|报案|报警")
@@ -204,6 +207,8 @@ class Reader:
             kind: Kind = "confusion" if re.search(r"[?？]", f.cleaned) else "smalltalk"
             return Reading(kind, intent=self._first_of(kind))
         help_intent = self._found(f, "help")
+        if help_intent is not None and _money_to_me(f.norm):
+            help_intent = None  # 儿子转了1000给我过节: money that came, not money gone
         question = self._is_question(f)
         # A button's words asked about (怎么订阅提醒？) are a question about that feature.
         if help_intent is None and menu and (not question or _asks_for(f.cleaned)):
@@ -340,7 +345,13 @@ class Reader:
                 or _given(f.norm)
                 or _WHAT_NOW.search(f.norm)
             )
-            if passed_on or self._held_back(f) or _TO_SOMEONE.search(f.norm) or not at_stake:
+            if (
+                passed_on
+                or self._held_back(f)
+                or _TO_SOMEONE.search(f.norm)
+                or _money_to_me(f.norm)
+                or not at_stake
+            ):
                 return ruled
             return Reading("help", verdict=verdict, given=_given(f.norm))
         if best == "check":
@@ -531,6 +542,11 @@ def _to_the_reader(norm: str) -> bool:
     """A text that addresses its reader as 您 past its greeting: a message written to the
     senior (a scam's 您的老邻居已经交了两个床位), not the senior's own words."""
     return "您" in _POLITE.sub("", norm)
+
+
+def _money_to_me(norm: str) -> bool:
+    """Whether the text tells of money sent to the senior, with no scam side named."""
+    return bool(_TO_ME.search(norm)) and not _SCAM_SIDE.search(norm)
 
 
 def _given(norm: str) -> frozenset[str]:
