@@ -310,6 +310,7 @@ IntentAction = Literal[
     "traditional",
     "simplified",
     "bigger_text",
+    "voice",
     "stop_alerts",
     "start_alerts",
     "forget",

@@ -332,6 +332,8 @@ class Reader:
             return ruled
         if best == ruled.kind:
             return ruled
+        if ruled.kind in ("wish", "menu") and ruled.intent is not None and best != "help":
+            return ruled  # a wish the phrase lists named (能不能念给我听) is that wish
         if best in ("smalltalk", "confusion", "wish", "menu") and len(f.norm) > LONG_TALK_CHARS:
             return ruled
         if best == "smalltalk" and question:  # 今天天气怎么样 asks: the question reply says so
