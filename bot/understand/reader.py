@@ -55,7 +55,7 @@ MODEL_SURE = 0.4
 #: A calm check the model gives this chance of being a cry for help is answered as one.
 HELP_CHANCE = 0.35
 #: `_closest`: the least share of a text an intent's phrases must cover to name it.
-CLOSEST_COVER = 0.4
+CLOSEST_COVER = 0.6
 #: A whole-message intent (a greeting, a menu word) must account for this share of the text.
 WHOLE_SHARE = 0.6
 #: Confusion (看不懂, 怎么用) may sit in a slightly longer text than a greeting may.
