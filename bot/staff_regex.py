@@ -82,6 +82,12 @@ class StaffRegex:
         return f"StaffRegex({self.pattern!r})"
 
 
+@functools.lru_cache(maxsize=1024)
+def staff_regex(pattern: str) -> StaffRegex:
+    """`StaffRegex(pattern)`, compiled once (for callers that meet patterns one by one)."""
+    return StaffRegex(pattern)
+
+
 def _walk(pattern: str, found: Callable[[bool, bool], bool]) -> bool:
     """Whether `found(unbounded, inside_unbounded)` holds for some repeat in `pattern`."""
     from re import _constants as c  # type: ignore[attr-defined]

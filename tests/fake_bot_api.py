@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import re
 import threading
 import time
@@ -30,6 +31,7 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -793,3 +795,25 @@ class Person:
     def notice(self) -> dict[str, Any]:
         """The answer to this person's latest button press."""
         return list(self.telegram.answers.values())[-1]
+
+
+# --- the real bot process ---------------------------------------------------------------------
+
+
+def bot_env(base_url: str, tmp_path: Path, **overrides: str) -> dict[str, str]:
+    """The environment of a real bot process on the fake Bot API, with its own database."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key.lower() not in ("http_proxy", "https_proxy", "all_proxy")
+    }
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=base_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db' / 'bot.db'}",
+        LOG_LEVEL="INFO",
+        NO_PROXY="127.0.0.1,localhost",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(overrides)
+    return env

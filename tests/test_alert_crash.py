@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from alert_helpers import SHANGHAI
-from fake_bot_api import TOKEN, Failure, FakeBotHTTPServer, FakeTelegram, server_error
+from fake_bot_api import TOKEN, Failure, FakeBotHTTPServer, FakeTelegram, bot_env, server_error
 
 from bot.settings import PROJECT_ROOT
 from bot.storage import open_storage
@@ -56,21 +56,13 @@ def _counts(db_path: Path) -> dict[str, int]:
 
 
 def _start(tmp_path: Path, base_url: str, db_path: Path) -> subprocess.Popen[str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key.lower() not in ("http_proxy", "https_proxy", "all_proxy")
-    }
-    env.update(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=base_url,
+    env = bot_env(
+        base_url,
+        tmp_path,
         DATABASE_URL=f"sqlite:///{db_path}",
         CONTENT_DIR=str(tmp_path / "root"),
         QUIET_HOURS="off",
         ALERT_RATE="50",
-        LOG_LEVEL="INFO",
-        NO_PROXY="127.0.0.1,localhost",
-        PYTHONUNBUFFERED="1",
     )
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from fake_bot_api import TOKEN, FakeBotHTTPServer, FakeTelegram
+from fake_bot_api import TOKEN, FakeBotHTTPServer, FakeTelegram, bot_env
 
 from bot.content.loader import Content
 from bot.dialog.router import COMMANDS
@@ -17,24 +16,6 @@ from bot.dialog.router import COMMANDS
 #: Generous bounds: the test waits for events, it never asserts on how long they took.
 START_DEADLINE = 60.0
 STOP_DEADLINE = 15.0
-
-
-def bot_env(base_url: str, tmp_path: Path) -> dict[str, str]:
-    """The environment of a real bot process on the fake Bot API, with its own database."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key.lower() not in ("http_proxy", "https_proxy", "all_proxy")
-    }
-    env.update(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=base_url,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db' / 'bot.db'}",
-        LOG_LEVEL="INFO",
-        NO_PROXY="127.0.0.1,localhost",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
 
 
 def _start(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:

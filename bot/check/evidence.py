@@ -17,7 +17,7 @@ import regex
 from rapidfuzz import fuzz
 
 from bot.check.normalize import NOISE, SUB_PATTERN, SUBSTITUTIONS, ZERO_WIDTH, clean, normalize
-from bot.staff_regex import StaffRegex
+from bot.staff_regex import staff_regex
 
 #: A phrase found about one character off must score this much (rapidfuzz) to be quoted.
 NEAR_SCORE = 80.0
@@ -80,7 +80,7 @@ def _span(mapped: _Mapped, phrase: str) -> tuple[int, int] | None:
     """Where `phrase` (a pattern phrase or a regex) lies in the normalised text."""
     if _REGEX_CHARS & set(phrase):
         try:
-            match = StaffRegex(phrase).search(mapped.norm)
+            match = staff_regex(phrase).search(mapped.norm)
         except regex.error:
             return None
         return (match.start(), match.end()) if match and match.end() > match.start() else None

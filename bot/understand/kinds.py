@@ -25,10 +25,10 @@ WEIGHTS = Path(__file__).with_name("kind_weights.json")
 HEAD_CHARS = 200
 
 
-def features(text: str) -> dict[str, float]:
+def features(text: str, *, cleaned: str | None = None) -> dict[str, float]:
     """The model's features of `text`: character 1–3-grams (with ^ and $ at the ends) and
-    a length bucket, each 1.0."""
-    cleaned = clean(text).strip()
+    a length bucket, each 1.0. `cleaned`: `clean(text)`, when the caller has it already."""
+    cleaned = (clean(text) if cleaned is None else cleaned).strip()
     body = "^" + cleaned[:HEAD_CHARS] + ("$" if len(cleaned) <= HEAD_CHARS else "")
     found = {f"L{min(len(cleaned).bit_length(), 9)}": 1.0}
     for n in (1, 2, 3):
@@ -55,10 +55,10 @@ class KindModel:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def probabilities(self, text: str) -> dict[str, float]:
-        """P(kind | text) for every kind in `CLASSES`."""
+    def probabilities(self, text: str, *, cleaned: str | None = None) -> dict[str, float]:
+        """P(kind | text) for every kind in `CLASSES` (`cleaned` as for `features`)."""
         scores = list(self.bias)
-        for feature, value in features(text).items():
+        for feature, value in features(text, cleaned=cleaned).items():
             row = self.weights.get(feature)
             if row is not None:
                 for k, w in enumerate(row):

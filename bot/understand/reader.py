@@ -321,7 +321,7 @@ class Reader:
         model = self._model
         if model is None or ruled.kind in ("help", "quiz_answer"):
             return ruled
-        chances = model.probabilities(text)
+        chances = model.probabilities(text, cleaned=f.cleaned)  # cleaned once, in forms()
         best = max(chances, key=lambda k: chances[k])
         # A "no problem found" to a cry for help costs most: a fair chance of help is enough
         # to answer a calm check as one, when the text asks what now (能不能撤回, 怎么办).
