@@ -91,7 +91,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.validate import validate
+    from bot.served.validate import validate
 
     problems = validate([Path(p) for p in args.paths], settings.content_dir)
     for problem in problems:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 
-from bot.content.live import LiveContent
 from bot.content.loader import ContentError
+from bot.served.live import LiveContent
 from bot.settings import Settings
 from bot.storage import Storage, StorageError, open_storage
 from bot.storage.process_lock import DatabaseInUse, ProcessLock

@@ -24,9 +24,9 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.alerts.sender import MAX_IN_FLIGHT
-from bot.content.live import LiveContent
-from bot.content.loader import Content
+from bot.content.bundle import Content
 from bot.dialog.router import COMMANDS, Dialog
+from bot.served.live import LiveContent
 from bot.settings import Settings
 from bot.startup import hold_database_or_report, open_content, open_storage_or_report
 from bot.storage import Storage

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.content.live import Served  # noqa: E402
 from bot.content.loader import load_content  # noqa: E402
+from bot.served.live import Served  # noqa: E402
 
 FAMILIES = {
     "㏂ (a.m.)": "\u33c2",

@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.cli import _jsonl  # noqa: E402
-from bot.content.live import Served  # noqa: E402
 from bot.content.loader import load_content, parse_file  # noqa: E402
+from bot.served.live import Served  # noqa: E402
 
 NEAR_SCAM = [
     *"转账验证码安全账户公安局您好了吗钱万元怎么办被骗密码链接下载是真的吗",

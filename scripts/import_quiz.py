@@ -39,7 +39,7 @@ import yaml  # noqa: E402
 
 from bot.content.loader import node_at, parse_file, schema_header  # noqa: E402
 from bot.content.models import ANSWER_LETTERS, Quiz  # noqa: E402
-from bot.content.validate import validate  # noqa: E402
+from bot.served.validate import validate  # noqa: E402
 
 QUESTION, ANSWER, EXPLANATION, TAGS = "题目", "答案", "解析", "标签"
 OPTIONS = tuple(f"选项{letter}" for letter in ANSWER_LETTERS)

@@ -12,9 +12,9 @@ import pytest
 from fake_bot_api import TOKEN, FakeBotAPI, FakeTelegram, Person
 from telegram.ext import Application
 
-from bot.content.live import ContentSource
 from bot.content.loader import Content, load_content
 from bot.dialog.lang import to_traditional
+from bot.served.live import ContentSource
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import Storage, open_storage
 from bot.telegram_app import build_application

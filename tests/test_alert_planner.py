@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from alert_helpers import SHANGHAI, at
 
+from bot.alerts.cron import cron_trigger
 from bot.alerts.outbox import alert_key
-from bot.alerts.planner import Planner, cron_trigger, occurrences
+from bot.alerts.planner import Planner, occurrences
 from bot.alerts.quiet import QuietHours, parse_quiet_hours
 from bot.content.models import Alert
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.loader import Problem, display_path
-from bot.content.validate import validate
+from bot.served.validate import validate
 from bot.settings import PROJECT_ROOT
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"

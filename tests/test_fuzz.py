@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.cli import _jsonl
-from bot.content.live import Served
 from bot.content.loader import Content, parse_file
 from bot.dialog.router import Dialog
+from bot.served.live import Served
 from bot.storage import open_storage
 from bot.taxonomy import CATEGORY_IDS
 from bot.understand.reader import KINDS

@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 
 from bot.content.loader import parse_file, schema_header
 from bot.content.models import Quiz
-from bot.content.validate import validate
+from bot.served.validate import validate
 from bot.settings import PROJECT_ROOT
 
 SCRIPT = PROJECT_ROOT / "scripts" / "import_quiz.py"

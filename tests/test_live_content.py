@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.live import LiveContent, problems_text
+from bot.served.live import LiveContent, problems_text
 from bot.settings import PROJECT_ROOT
 
 

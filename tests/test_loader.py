@@ -127,13 +127,13 @@ class TestContentType:
 class TestValidateNamedFiles:
     def test_a_shipped_file_named_alone_is_not_its_own_duplicate(self) -> None:
         """Validating a shipped quiz by path compares it with the others, not with itself."""
-        from bot.content.validate import validate
+        from bot.served.validate import validate
 
         assert validate([PROJECT_ROOT / "quizzes" / "sanbu_basics.yaml"], PROJECT_ROOT) == []
 
     def test_a_new_file_with_a_shipped_id_is_reported(self, tmp_path: Path) -> None:
         """A new quiz reusing a shipped quiz's id is told which file has it."""
-        from bot.content.validate import validate
+        from bot.served.validate import validate
 
         path = tmp_path / "copy.yaml"
         path.write_text(GOOD_QUIZ.replace("id: demo", "id: sanbu_basics"), encoding="utf-8")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import Harness, make_settings, running_bot
 
-from bot.content.live import LiveContent
 from bot.dialog.router import Dialog
+from bot.served.live import LiveContent
 from bot.settings import PROJECT_ROOT
 from bot.storage import Storage
 from bot.telegram_app import alerts_of, watcher_of

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.check.evidence import quotes
-from bot.content.live import Served
 from bot.content.loader import Content
+from bot.served.live import Served
 from bot.understand.faq import FaqIndex
 from bot.understand.kinds import CLASSES, KindModel, shipped_model
 from bot.understand.quiz_answer import typed_option

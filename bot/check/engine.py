@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 from bot.check.extract import BlocklistIndex, extract
 from bot.check.normalize import clean, compact, normalize, unquote
 from bot.check.own import content_texts, sentences
-from bot.content.loader import Content
+from bot.content.bundle import Content
 from bot.content.models import Blocklist, Pattern, SignalFile
 from bot.lines import scrub
 from bot.staff_regex import StaffRegex

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from bot.check.normalize import normalize
-from bot.content.loader import Content
+from bot.content.bundle import Content
 
 #: Sentences shorter than this (normalised) are too common to recognise a text by.
 MIN_SENTENCE_CHARS = 8

@@ -25,14 +25,13 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bot.content.bundle import Content as Content
 from bot.content.messages import describe, fields_of
 from bot.content.messages import where as where
 from bot.content.models import (
-    Alert,
     AlertFile,
     Blocklist,
     ConversationFile,
-    Faq,
     FaqFile,
     Guidance,
     Pattern,
@@ -83,25 +82,6 @@ class ContentError(Exception):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-@dataclass(frozen=True)
-class Content:
-    """Everything the bot serves, loaded and checked."""
-
-    patterns: tuple[Pattern, ...]
-    signals: SignalFile
-    blocklist: Blocklist
-    guidance: Guidance
-    quizzes: tuple[Quiz, ...]
-    alerts: tuple[Alert, ...] = ()
-    conversation: ConversationFile | None = None
-    """What a senior may say besides a message to check (None: every text is checked)."""
-    faqs: tuple[Faq, ...] = ()
-
-    def quiz(self, quiz_id: str) -> Quiz | None:
-        """The quiz with this id, or None."""
-        return next((q for q in self.quizzes if q.id == quiz_id), None)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
@@ -19,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.alerts.cron import cron_trigger
 from bot.staff_regex import compile_error, nested_repeat, too_slow
 from bot.taxonomy import CategoryId
 
@@ -275,11 +277,7 @@ class Alert(Strict):
         if value is None:
             return value
         # The planner's own parser, so validation and sending read weekdays the same
-        # (crontab: 1 = Monday, 0 or 7 = Sunday). Imported here: the planner imports models.
-        from zoneinfo import ZoneInfo
-
-        from bot.alerts.planner import cron_trigger
-
+        # (crontab: 1 = Monday, 0 or 7 = Sunday).
         if len(value.split()) != 5:
             raise ValueError(f"schedule 要写 5 段：分 时 日 月 星期（现在是 {value!r}）")
         try:

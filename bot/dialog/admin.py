@@ -5,9 +5,9 @@ as text and a chart). To anyone else they answer exactly like an unknown command
 
 from __future__ import annotations
 
-from bot.content.live import LiveContent, ReloadResult, problems_text
 from bot.dialog import menu
 from bot.dialog.context import Turn
+from bot.served.live import LiveContent, ReloadResult, problems_text
 from bot.stats.counters import collect
 from bot.stats.figures import WINDOWS, figures_text
 from bot.texts import EXPIRED

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from bot.alerts.quiet import QuietHours
 from bot.check.engine import Checker
-from bot.content.live import ContentSource, Served
-from bot.content.loader import Content
+from bot.content.bundle import Content
 from bot.family import CALLBACK_INTERVAL, ShareBox, Throttle
+from bot.served.live import ContentSource, Served
 from bot.storage import Language, Storage, User
 from bot.understand.reader import Reader
 

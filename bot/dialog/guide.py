@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.content.loader import Content
+from bot.content.bundle import Content
 from bot.dialog.context import Turn
 from bot.texts import EXPIRED
 from bot.views.guide import page_count, page_reply

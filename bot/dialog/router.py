@@ -13,8 +13,7 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.alerts.quiet import QuietHours
-from bot.content.live import ContentSource, FixedContent, LiveContent
-from bot.content.loader import Content
+from bot.content.bundle import Content
 from bot.content.models import Quiz
 from bot.dialog import (
     account,
@@ -32,6 +31,7 @@ from bot.dialog import (
 from bot.dialog.context import Services, Turn
 from bot.dialog.lang import convert, localize
 from bot.lines import scrub
+from bot.served.live import ContentSource, FixedContent, LiveContent
 from bot.settings import Settings
 from bot.storage import LANGUAGES, Language, QuizProgress, Storage, StorageBusy, User
 from bot.texts import BUSY, BUSY_NOTICE, EXPIRED
