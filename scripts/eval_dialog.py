@@ -59,9 +59,18 @@ def main() -> int:
         for user, row in enumerate(rows, start=1):
             if row.get("in_quiz"):
                 dialog.press(user, f"1:qs:{QUIZ}")
-            response = dialog.text(user, row["text"])
+            said = row["text"].strip()
+            if said.startswith("/") and len(said) > 1:
+                # A /command never reaches the reader: the bot and the terminal chat send it
+                # to its command, as the buttons do (a menu word).
+                name, _, rest = said[1:].partition(" ")
+                response = dialog.command(user, name, args=rest.strip())
+                understood = "menu"
+            else:
+                response = dialog.text(user, row["text"])
+                understood = response.understood or "?"
             first = response.replies[0].text if response.replies else ""
-            got.append((row, response.understood or "?", first))
+            got.append((row, understood, first))
         storage.close()
     per_kind: dict[str, Counter[str]] = defaultdict(Counter)
     for row, kind, _ in got:

@@ -47,6 +47,21 @@ class TestCryForHelp:
         assert reply.labels[0] == conv("🆘 求助电话")
         assert len(reply.text) <= 400
 
+    async def test_money_already_handed_to_a_named_scam_gets_the_steps(
+        self, senior, conv
+    ) -> None:
+        """The check flags it, but the money is gone: help first, then the scam's name."""
+        said = "网上做任务的让我先垫钱，我已经转了八千，现在说要再充值才能提现，怎么办"
+        [reply] = await senior.send(conv(said))
+        assert reply.text.startswith(conv("不要着急，您马上来问是对的。"))
+        assert conv("「刷单返利」") in reply.text
+
+    async def test_a_scam_asking_for_money_not_yet_paid_is_a_warning(self, senior, conv) -> None:
+        said = "有人打电话说我孙子打架被抓了，要交两万保释金，还不让告诉他爸妈，我该咋办"
+        [reply] = await senior.send(conv(said))
+        assert conv("🔴 高风险：像是「冒充亲友遇险」骗局") in reply.text.split("\n")[:2]
+        assert not reply.text.startswith(conv("不要着急，您马上来问是对的。"))
+
     async def test_scam_evidence_names_the_scam_in_one_line(self, senior, conv) -> None:
         """Harm done with a scam's words: the steps first, then one line naming the scam."""
         said = "我已经把钱转到公安局说的安全账户了，他说我涉嫌洗钱"
@@ -157,6 +172,19 @@ class TestConfusion:
         assert reply.keyboard[0] == [conv(label) for label in KEYBOARD_FIRST_ROW]
 
 
+class TestTheScreenPuzzles:
+    @pytest.mark.parametrize("said", ["下面那几个框框是干嘛的", "那个蓝色的字点了没反应"])
+    async def test_how_to_use_the_screen_and_the_buttons(self, senior, conv, said: str) -> None:
+        [reply] = await senior.send(conv(said))
+        assert reply.text.startswith(conv("别着急，我来说说怎么用："))
+        assert conv("粘贴") in reply.text
+        assert reply.keyboard is not None
+
+    async def test_a_bare_huh_is_confusion(self, senior, conv) -> None:
+        [reply] = await senior.send("啊？")
+        assert reply.text.startswith(conv("不要着急，我来说说"))
+
+
 class TestWishes:
     async def test_traditional_is_offered_with_the_two_buttons(self, senior, conv) -> None:
         [reply] = await senior.send("我要看繁體字")
@@ -179,6 +207,17 @@ class TestWishes:
         sub = harness.storage.get_subscription(1001)
         assert sub is None or not sub.active
 
+    @pytest.mark.parametrize("said", ["你回得太长了，简短点", "每次只说结论就行", "说慢点我跟不上"])
+    async def test_how_it_talks_gets_an_honest_answer(self, senior, conv, said: str) -> None:
+        """Replies are written in advance: it says so, and where the conclusion is."""
+        [reply] = await senior.send(conv(said))
+        assert reply.text.startswith(conv("谢谢您告诉我！我的话是先写好的"))
+        assert conv("只看第一行") in reply.text
+
+    async def test_a_wish_for_daily_tips_subscribes(self, senior, conv) -> None:
+        [reply] = await senior.send(conv("以后有新的骗局能每天提醒我一下吗"))
+        assert reply.text.startswith(conv("🔔"))
+
     async def test_delete_my_data_asks_first(self, senior, conv) -> None:
         [reply] = await senior.send(conv("把我的资料都删掉"))
         assert reply.text.startswith(conv("🗑️ 要删掉我保存的您的全部资料吗？"))
@@ -194,6 +233,9 @@ class TestMenuWords:
             ("看看三不口诀", "🛡️ 防骗三不口诀"),
             ("求助", "🆘 钱已经转出去了？"),
             ("进入家人守护", "👨‍👩‍👧 家人守护"),
+            ("家人绑定", "👨‍👩‍👧 家人守护"),
+            ("打开设定", "⚙️ 您想看简体字，还是繁體字？"),
+            ("返回主画面", "您好！我是“三不卫士”"),
         ],
     )
     async def test_typed_menu_words_open_their_page(
@@ -201,6 +243,18 @@ class TestMenuWords:
     ) -> None:
         [reply] = await senior.send(conv(typed))
         assert reply.text.startswith(conv(opening))
+
+
+class TestLeavingAQuiz:
+    @pytest.mark.parametrize("typed", ["不玩了", "退出答题", "唔玩喇"])
+    async def test_leaving_words_bring_back_the_big_buttons(
+        self, senior, conv, typed: str
+    ) -> None:
+        await senior.send("/quiz")
+        await senior.press(conv("防骗三不口诀"))
+        [reply] = await senior.send(conv(typed))
+        assert reply.text.startswith(conv("您好！我是“三不卫士”"))
+        assert reply.keyboard is not None
 
 
 class TestTypedQuizAnswers:

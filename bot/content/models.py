@@ -309,6 +309,7 @@ IntentAction = Literal[
     "simplified",
     "bigger_text",
     "voice",
+    "plainer",
     "stop_alerts",
     "start_alerts",
     "forget",
@@ -340,7 +341,9 @@ class Intent(Strict):
     regexes: tuple[str, ...] = ()
     """正则表达式，可不写 (optional regular expressions)."""
     unless: tuple[str, ...] = ()
-    """有这些说法（正则）时不算，例如 差点被骗 不是求助 (regexes that cancel a match)."""
+    """有这些说法（正则）紧挨在前面时不算，例如 差点被骗 不是求助 (regexes that cancel a match just before it)."""
+    unless_anywhere: tuple[str, ...] = ()
+    """整条消息里哪里有这些说法（正则）都不算，例如 说清楚点 我没懂 是看不懂，不是愿望 (regexes that cancel a match anywhere in the text)."""
     reply: Text | None = None
     """回答的话（寒暄、看不懂、部分愿望要写）(what the bot answers)."""
     examples: tuple[Text, ...] = Field(min_length=1)
@@ -348,7 +351,7 @@ class Intent(Strict):
     counter_examples: tuple[Text, ...] = ()
     """不能被认成这一条的句子 (must not be read as this intent)."""
 
-    _regexes = field_validator("regexes", "unless")(_check_regexes)
+    _regexes = field_validator("regexes", "unless", "unless_anywhere")(_check_regexes)
 
     @model_validator(mode="after")
     def _complete(self) -> Intent:

@@ -66,6 +66,8 @@ QUESTION_CHARS = 45
 UNLESS_BEFORE = 5
 #: Beside a confusion phrase, this many characters may name what the question is about.
 REST_CHARS = 2
+#: Confusion words covering less than 1/LOST_SHARE of a text the FAQ answers: a question.
+LOST_SHARE = 3
 #: Texts this short that match nothing (A, 2, 嗯) are not messages to check: the senior is
 #: probably lost.
 TINY_CHARS = 3
@@ -82,11 +84,14 @@ _NOTICE = re.compile(
     r"补贴|中奖|冻结|领取|退款|办理"
 )
 #: What a cry for help is about, what says it has happened, and what says "help me now".
-_AT_STAKE = re.compile(r"钱|款|万|块|元|蚊|验证码|密码|卡号|账户|银行卡|存折|积蓄|养老金")
+_AT_STAKE = re.compile(
+    r"钱|款|万|块|元|蚊|验证码|密码|卡号|账户|银行卡|存折|积蓄|养老金|短信(里|上)的(数字|号码)"
+)
 _DONE = re.compile(r"了|咗|过")
 #: The harm did not happen, or not yet: a near miss or a "what if".
 _NOT_YET = re.compile(
-    r"差点|差一点|险些|还没|还未|没有转|没转|没给|没点|如果|要是|万一|假如|幸好|好在|幸亏"
+    r"差点|差一点|险些|还没|还未|没有转|没转|没给|没点|没报|没说|没告诉|没下载|没装|"
+    r"如果|要是|万一|假如|幸好|好在|幸亏|挂了|挂断"
 )
 #: A message the senior wrote to someone else about money sent: news, not a cry.
 _TO_SOMEONE = re.compile(r"给你转|转给你|你查收|请查收|你收一下|收到没|收到了吗")
@@ -95,7 +100,15 @@ _TO_ME = re.compile(r"给我(转|汇|打|发)|(转|汇|打|发)(了|咗)?[^，�
 _SCAM_SIDE = re.compile(r"骗|对方|陌生|客服|警察|公安|民警|法院|平台|老师|导师|网友")
 #: Money moved (转账 carries no 钱): with the fitted model, enough to take a cry for help.
 _MONEY_MOVED = re.compile(r"转账|汇款|转了|汇了|付了|交了|扫码|转过去|转出去")
-_WHAT_NOW = re.compile(r"怎么办|咋办|咋整|怎么整|点算|怎么弄|害怕|完了|急死|慌了|救救|报案|报警")
+_WHAT_NOW = re.compile(
+    r"怎么办|咋办|咋整|怎么整|点算|怎么弄|害怕|完了|急死|慌了|心慌|救救|报案|报警|来得及|不敢了"
+)
+#: The senior did what was asked (转了, 垫了, 报给了, 装了): beside a scam, harm done.
+_HANDED = re.compile(
+    r"(转|汇|付|交|垫|充|投|报|告诉|念|给|装|下载|共享)(给|出|过去|出去)?(了|过|咗)"
+)
+#: A bare sound with a question mark (啊？ 嗯？): the senior did not follow.
+_INTERJECTIONS = frozenset({"啊", "嗯", "哦", "呃", "额", "诶", "欸", "咦", "哈", "蛤", "吓"})
 #: Particles that add nothing to what a short text says.
 _PARTICLES = frozenset("啊呀呢吧哦噢喔嘛啦哈呗哇了的嘞咧囉啰喇")
 #: A message that opens with who wrote it (儿子：妈 我周六…): passed on, not the senior's own.
@@ -155,6 +168,7 @@ class _Compiled:
     intent: Intent
     phrases: PhraseList
     unless: tuple[StaffRegex, ...]
+    unless_anywhere: tuple[StaffRegex, ...]
 
 
 class Reader:
@@ -171,7 +185,12 @@ class Reader:
         intents = conversation.intents if conversation else ()
         self._example_norms = {i.id: [forms(e).norm for e in i.examples] for i in intents}
         self._intents = [
-            _Compiled(i, PhraseList(i.phrases, i.regexes), tuple(StaffRegex(u) for u in i.unless))
+            _Compiled(
+                i,
+                PhraseList(i.phrases, i.regexes),
+                tuple(StaffRegex(u) for u in i.unless),
+                tuple(StaffRegex(u) for u in i.unless_anywhere),
+            )
             for i in intents
         ]
         # Question and story words are short and exact: one character off is another word.
@@ -203,7 +222,8 @@ class Reader:
             option = typed_option(text, options)
             if option is not None:
                 return Reading("quiz_answer", option=option)
-        if not f.norm:  # only emoji, marks or spaces
+        if not f.norm or (f.norm in _INTERJECTIONS and _QUESTION_MARK.search(f.cleaned)):
+            # Only emoji, marks or spaces; or a bare 啊？ 嗯？: lost, unless nothing is asked.
             kind: Kind = "confusion" if re.search(r"[?？]", f.cleaned) else "smalltalk"
             return Reading(kind, intent=self._first_of(kind))
         help_intent = self._found(f, "help")
@@ -224,6 +244,15 @@ class Reader:
         ):
             return Reading("help", intent=help_intent, verdict=verdict, given=_given(f.norm))
         story = self._tells_story(f)
+        if (
+            verdict.flagged
+            and _distress(f.norm)
+            and _HANDED.search(f.norm)
+            and not (passed_on or _to_the_reader(f.norm) or self._held_back(f))
+        ):
+            # A scam the check names, money or a code already gone to it, and "what now" (我给
+            # 刷单的垫了一万二…怎么办): the help steps, not a warning that comes too late.
+            return Reading("help", verdict=verdict, given=_given(f.norm))
         if verdict.flagged:
             if question and not story and len(f.norm) <= QUESTION_CHARS:
                 answers = self.faq.answers(text)
@@ -265,7 +294,10 @@ class Reader:
             wish = self._found(f, "wish")
             if wish is not None:
                 return Reading("wish", intent=wish, verdict=verdict)
-            lost = self._lost(f)
+            # A longer question the FAQ can answer (如果钱已经转出去了，第一时间应该做什么) is
+            # that question, though it holds a confusion word (做什么).
+            asked = question and len(f.core) > CONFUSION_CHARS and self.faq.answers(text)
+            lost = None if asked else self._lost(f)
             if lost is not None:
                 return Reading("confusion", intent=lost, verdict=verdict)
         if not question and not story and len(f.norm) <= LONG_TALK_CHARS:
@@ -338,6 +370,10 @@ class Reader:
             return ruled
         if best == "smalltalk" and question:  # 今天天气怎么样 asks: the question reply says so
             return ruled
+        if ruled.kind == "question" and ruled.faqs and best in ("confusion", "smalltalk"):
+            return ruled  # 三不口诀是什么意思: the FAQ answers what it names
+        if best == "smalltalk" and ruled.kind == "confusion" and ruled.intent is not None:
+            return ruled  # 我又不会了: the how-to and the big buttons help more than a chat
         if best == "help":
             # Not when the message was passed on or written to someone (给你转过去了，你查收),
             # says "not yet" (差点, 还没, 如果), or has neither a thing at stake nor a "what now" (我已经转告我妈了).
@@ -406,16 +442,22 @@ class Reader:
     def _lost(self, f: Forms) -> Intent | None:
         """Confusion (看不懂, 怎么用), unless the rest of the text names something the FAQ
         answers: 杀猪盘是什么意思 and 家人守护怎么用 are questions about that thing."""
+        # The intent whose phrases cover most of the text answers it: 框框是干嘛的 is about
+        # the screen (lost_screen), though 干嘛的 alone would be any confusion (lost).
+        best: tuple[int, Intent, set[int]] | None = None
         for c in self._candidates("confusion"):
-            hits = c.phrases.hits(f.norm)
-            if not hits:
-                continue
-            covered = {i for h in hits for i in range(h.start, h.end)}
-            rest = strip_fillers("".join(ch for i, ch in enumerate(f.norm) if i not in covered))
-            if len(rest) >= REST_CHARS and self.faq.answers(rest):
-                return None
-            return c.intent
-        return None
+            covered = {i for h in c.phrases.hits(f.norm) for i in range(h.start, h.end)}
+            if covered and (best is None or len(covered) > best[0]):
+                best = (len(covered), c.intent, covered)
+        if best is None:
+            return None
+        _, intent, covered = best
+        rest = strip_fillers("".join(ch for i, ch in enumerate(f.norm) if i not in covered))
+        if len(rest) >= REST_CHARS and self.faq.answers(rest):
+            return None
+        if len(covered) * LOST_SHARE < len(f.norm) and self.faq.answers(f.norm):
+            return None  # 如果钱已经转出去了，第一时间应该做什么: a question with a 做什么 in it
+        return intent
 
     def _found(self, f: Forms, kind: str, *, whole_only: bool = False) -> Intent | None:
         """The first intent of `kind` with a phrase anywhere in the text (and no `unless`
@@ -423,6 +465,8 @@ class Reader:
         praise or a complaint, even when it says 靠谱 or 没用)."""
         for c in self._candidates(kind):
             if whole_only and not c.intent.whole:
+                continue
+            if any(u.search(f.norm) for u in c.unless_anywhere):
                 continue
             if c.intent.whole:
                 if c.phrases.best_cover(f.core) >= WHOLE_SHARE:
