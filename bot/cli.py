@@ -13,13 +13,15 @@ from bot.check.engine import Checker
 from bot.content.loader import Content, ContentError, load_content
 from bot.lines import decode_line, scrub
 from bot.settings import Settings
-from bot.startup import report_content_error
 
 
 def _load(settings: Settings) -> Content | None:
     try:
         return load_content(settings.content_dir)
     except ContentError as exc:
+        # Imported here: `check` needs none of what opens storage (a batch starts faster).
+        from bot.startup import report_content_error
+
         report_content_error(exc)
         return None
 

@@ -150,3 +150,69 @@ def too_slow(pattern: str) -> bool:
         except TimeoutError:
             return True
     return False
+
+
+def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
+    """What every match of `pattern` contains: sets of strings, each of which must have one
+    of its strings in the match (empty when nothing can be told: the regex always runs).
+
+    Read off the parsed regex: a run of literal characters outside any optional part is
+    required; an alternation requires one of its branches' strings; a group or a repeat of
+    at least one requires what its body requires. A case-insensitive regex gets its
+    literals lowercased (the check's text is lowercase).
+    """
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser as parser  # type: ignore[attr-defined]
+
+    try:
+        parsed = parser.parse(pattern)
+    except (re.error, OverflowError, RecursionError):
+        return ()  # a regex-library-only syntax: no shortcut, the regex always runs
+    repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
+
+    def best(needs: list[frozenset[str]]) -> frozenset[str] | None:
+        """The requirement that rules a text out most often: its shortest string longest."""
+        return max(needs, key=lambda s: (min(map(len, s)), -len(s)), default=None)
+
+    def of(items: Any, folded: bool) -> list[frozenset[str]]:
+        needs: list[frozenset[str]] = []
+        run: list[str] = []
+
+        def close() -> None:
+            if run:
+                text = "".join(run)
+                needs.append(frozenset({text.lower() if folded else text}))
+            run.clear()
+
+        for op, arg in items:
+            if op is c.LITERAL:
+                run.append(chr(arg))
+                continue
+            close()
+            if op is c.SUBPATTERN:
+                _, add_flags, del_flags, body = arg
+                inner = (folded or bool(add_flags & c.SRE_FLAG_IGNORECASE)) and not (
+                    del_flags & c.SRE_FLAG_IGNORECASE
+                )
+                needs += of(body, inner)
+            elif op is c.BRANCH:
+                # One branch matches: the union of each branch's best requirement, if all
+                # branches have one.
+                picks = [best(of(branch, folded)) for branch in arg[1]]
+                if picks and all(p is not None for p in picks):
+                    needs.append(frozenset().union(*(p for p in picks if p is not None)))
+            elif op is c.IN:
+                # A set of plain characters ([转汇], which (转|汇) compiles to): one of them.
+                if arg and all(item_op is c.LITERAL for item_op, _ in arg):
+                    chars = {chr(v) for _, v in arg}
+                    needs.append(frozenset({x.lower() for x in chars} if folded else chars))
+            elif op in repeats:
+                low, _, body = arg
+                if low >= 1:
+                    needs += of(body, folded)
+            elif op is getattr(c, "ATOMIC_GROUP", None):
+                needs += of(arg, folded)
+        close()
+        return needs
+
+    return tuple(dict.fromkeys(of(parsed, bool(parsed.state.flags & c.SRE_FLAG_IGNORECASE))))

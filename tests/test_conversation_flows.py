@@ -47,9 +47,7 @@ class TestCryForHelp:
         assert reply.labels[0] == conv("🆘 求助电话")
         assert len(reply.text) <= 400
 
-    async def test_money_already_handed_to_a_named_scam_gets_the_steps(
-        self, senior, conv
-    ) -> None:
+    async def test_money_already_handed_to_a_named_scam_gets_the_steps(self, senior, conv) -> None:
         """The check flags it, but the money is gone: help first, then the scam's name."""
         said = "网上做任务的让我先垫钱，我已经转了八千，现在说要再充值才能提现，怎么办"
         [reply] = await senior.send(conv(said))
@@ -247,9 +245,7 @@ class TestMenuWords:
 
 class TestLeavingAQuiz:
     @pytest.mark.parametrize("typed", ["不玩了", "退出答题", "唔玩喇"])
-    async def test_leaving_words_bring_back_the_big_buttons(
-        self, senior, conv, typed: str
-    ) -> None:
+    async def test_leaving_words_bring_back_the_big_buttons(self, senior, conv, typed: str) -> None:
         await senior.send("/quiz")
         await senior.press(conv("防骗三不口诀"))
         [reply] = await senior.send(conv(typed))

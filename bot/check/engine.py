@@ -19,10 +19,14 @@ the scammer's words they quote do not count (see ``Checker.check``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
+from operator import add, itemgetter
 from typing import Any, Literal
 
+import ahocorasick
 from rapidfuzz import fuzz
 
 from bot.check.extract import BlocklistIndex, extract
@@ -31,10 +35,12 @@ from bot.check.own import content_texts, sentences
 from bot.content.bundle import Content
 from bot.content.models import Blocklist, Pattern, SignalFile
 from bot.lines import scrub
-from bot.staff_regex import StaffRegex
+from bot.staff_regex import StaffRegex, required_literals
 from bot.taxonomy import CATEGORY_NAMES
 
 Risk = Literal["high", "medium", "low", "none"]
+#: A regex gate's ids and the ids it lets through for one text (see `_RegexGate`).
+_Gated = tuple[dict[int, int], set[int]]
 
 # --- thresholds (score is 0–100) ------------------------------------------------------------
 RISK_HIGH = 60
@@ -175,40 +181,37 @@ def _phrase(shown: str, weight: int) -> _Phrase | None:
 class _PhraseIndex:
     """Finds every phrase in a text without trying each phrase in turn.
 
-    A phrase can only occur exactly where its first bigram occurs, and can only occur
-    fuzzily (about one character off) where most of its bigrams occur; indexing phrases by
-    bigram keeps a check's cost growing with the text, not with the number of phrases.
+    Exact occurrences come from one Aho-Corasick pass (pyahocorasick) over the text, whatever
+    the number of phrases. A phrase can only occur fuzzily (about one character off) where
+    most of its bigrams occur, so fuzzy candidates are counted by bigram and only those are
+    compared with rapidfuzz.
     """
 
     def __init__(self, phrases: Iterable[_Phrase]) -> None:
-        # Matching depends only on a phrase's normalised text, so index distinct texts; ints
-        # and strings hash fast, which matters in the inner loop.
+        # Matching depends only on a phrase's normalised text, so index distinct texts.
         by_norm = {p.norm: p for p in phrases}
-        self._single = [n for n in by_norm if len(n) == 1]
-        self._exact: dict[str, list[str]] = {}
+        self._norms = frozenset(by_norm)
+        self._exact = _automaton(by_norm)
         self._fuzzy: dict[str, list[int]] = {}
         self._fuzzy_phrases: list[_Phrase] = []
         for norm, p in sorted(by_norm.items()):
-            if len(norm) == 1:
-                continue
-            self._exact.setdefault(norm[:2], []).append(norm)
-            if p.cutoff <= 100:
+            if len(norm) > 1 and p.cutoff <= 100:
                 ident = len(self._fuzzy_phrases)
                 self._fuzzy_phrases.append(p)
                 for gram in p.bigrams:
                     self._fuzzy.setdefault(gram, []).append(ident)
+        self._fuzzy_grams = frozenset(self._fuzzy)
 
-    def search(self, text: str, grams: set[str]) -> frozenset[str]:
-        """The normalised forms of all phrases found in `text` (with its bigram set)."""
-        found = {n for n in self._single if n in text}
-        exact, fuzzy = self._exact, self._fuzzy
-        counts: dict[int, int] = {}
-        for gram in grams:
-            candidates = exact.get(gram)
-            if candidates:
-                found.update(n for n in candidates if n in text)
-            for ident in fuzzy.get(gram, ()):
-                counts[ident] = counts.get(ident, 0) + 1
+    def search(self, text: str, present: set[str] | None = None) -> frozenset[str]:
+        """The normalised forms of all phrases found in `text`. `present`: the strings of a
+        scan of the text that covered at least every phrase (see `Checker._scan`)."""
+        found = _occurring(self._exact, text) if present is None else present & self._norms
+        if not self._fuzzy:
+            return frozenset(found)
+        fuzzy = self._fuzzy
+        # Only the text's bigrams that some fuzzy phrase has (a set operation, in C).
+        shared = _bigrams(text) & self._fuzzy_grams
+        counts = Counter(chain.from_iterable(map(fuzzy.__getitem__, shared)))
         phrases = self._fuzzy_phrases
         for ident, count in counts.items():
             p = phrases[ident]
@@ -219,6 +222,113 @@ class _PhraseIndex:
             ):
                 found.add(p.norm)
         return frozenset(found)
+
+
+class _RegexGate:
+    """Which regexes may match a text: a regex runs only when the text holds one string of
+    each set its matches need (`required_literals`). The strings are looked up in the one
+    Aho-Corasick pass that finds the phrases. Regexes that need nothing always run."""
+
+    def __init__(self, regexes: Iterable[StaffRegex]) -> None:
+        self.ident: dict[int, int] = {}
+        self._always: set[int] = set()
+        # Each regex is indexed under its most telling requirement; the others are checked
+        # when that one is met.
+        self._by_literal: dict[str, list[int]] = {}
+        self._rest: dict[int, tuple[frozenset[str], ...]] = {}
+        for regex in regexes:
+            if id(regex) in self.ident:
+                continue
+            ident = self.ident[id(regex)] = len(self.ident)
+            needs = sorted(
+                required_literals(regex.pattern), key=lambda s: (-min(map(len, s)), len(s))
+            )
+            if not needs:
+                self._always.add(ident)
+                continue
+            for literal in needs[0]:
+                self._by_literal.setdefault(literal, []).append(ident)
+            self._rest[ident] = tuple(needs[1:])
+        self._literal_keys = frozenset(self._by_literal)
+
+    @property
+    def literals(self) -> frozenset[str]:
+        """Every string a requirement names (for the scan)."""
+        return frozenset(
+            {*self._by_literal, *(x for rest in self._rest.values() for s in rest for x in s)}
+        )
+
+    def open_for(self, present: set[str]) -> set[int]:
+        """The ids of the regexes that may match a text holding the strings `present`."""
+        allowed = set(self._always)
+        rest = self._rest
+        for literal in present & self._literal_keys:
+            for ident in self._by_literal[literal]:
+                if ident not in allowed and all(not present.isdisjoint(s) for s in rest[ident]):
+                    allowed.add(ident)
+        return allowed
+
+
+class _RuleSet:
+    """Rules in their order, indexed by phrase and by regex, so that a check visits only
+    the rules a text can match (a few of the hundreds)."""
+
+    def __init__(self, rules: Sequence[_Rule], gate: _RegexGate | None) -> None:
+        self.rules = tuple(rules)
+        self._gate = gate
+        self._by_norm: dict[str, list[int]] = {}
+        self._by_regex: dict[int, list[int]] = {}
+        for index, rule in enumerate(self.rules):
+            for norm in rule.norms:
+                self._by_norm.setdefault(norm, []).append(index)
+            if gate is not None:
+                for regex in rule.regexes:
+                    self._by_regex.setdefault(gate.ident[id(regex)], []).append(index)
+        self._norm_keys = frozenset(self._by_norm)
+        self._regex_keys = frozenset(self._by_regex)
+
+    def matches(
+        self, text: str, found: frozenset[str], gate: _Gated | None
+    ) -> list[tuple[_Rule, list[_Phrase | StaffRegex]]]:
+        """Each rule (in order) that matches `text`, with its hits (see `_Rule.hits`). With
+        a gate, only the rules with a phrase in `found` or a regex it lets through are
+        tried; without one, every rule."""
+        if gate is None or self._gate is None:
+            tried: Iterable[_Rule] = self.rules
+        else:
+            indices: set[int] = set()
+            by_norm, by_regex = self._by_norm, self._by_regex
+            # Set against set: CPython walks the smaller one (a dict would be walked whole).
+            for norm in found & self._norm_keys:
+                indices.update(by_norm[norm])
+            for ident in gate[1] & self._regex_keys:
+                indices.update(by_regex[ident])
+            rules = self.rules
+            tried = [rules[i] for i in sorted(indices)]
+        out = []
+        for rule in tried:
+            hits = rule.hits(text, found, gate)
+            if hits:
+                out.append((rule, hits))
+        return out
+
+
+def _automaton(keys: Iterable[str]) -> Any:
+    """An Aho-Corasick automaton whose value for each key is the key (None when empty)."""
+    machine = ahocorasick.Automaton()
+    for key in keys:
+        machine.add_word(key, key)
+    if len(machine) == 0:
+        return None
+    machine.make_automaton()
+    return machine
+
+
+def _occurring(machine: Any, text: str) -> set[str]:
+    """The keys of `machine` that occur in `text`."""
+    if machine is None:
+        return set()
+    return set(map(itemgetter(1), machine.iter(text)))
 
 
 @dataclass(frozen=True)
@@ -234,13 +344,21 @@ class _Rule:
     norms: frozenset[str] = frozenset()
     by_norm: dict[str, _Phrase] = field(default_factory=dict, compare=False, hash=False)
 
-    def hits(self, text: str, found: frozenset[str]) -> list[_Phrase | StaffRegex]:
-        """The phrases (among those `found` in the text) and regexes of this rule that match.
+    def hits(
+        self, text: str, found: frozenset[str], gate: _Gated | None = None
+    ) -> list[_Phrase | StaffRegex]:
+        """The phrases (among those `found` in the text) and regexes of this rule that match;
+        with `gate`, only the regexes it lets through are tried (the others cannot match).
 
         Phrases come strongest first (then by text), so evidence reads the same every run.
         """
-        phrases = sorted((self.by_norm[n] for n in self.norms & found), key=_strength_order)
-        regexes = [r for r in self.regexes if r.search(text)]
+        mine = self.norms & found
+        phrases = sorted((self.by_norm[n] for n in mine), key=_strength_order) if mine else []
+        if gate is None:
+            regexes = [r for r in self.regexes if r.search(text)]
+        else:
+            ident, allowed = gate
+            regexes = [r for r in self.regexes if ident[id(r)] in allowed and r.search(text)]
         return [*phrases, *regexes]
 
 
@@ -306,7 +424,7 @@ def _pattern_rule(pattern: Pattern) -> _Rule:
 
 
 def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+    return set(map(add, text, text[1:]))
 
 
 class Checker:
@@ -318,8 +436,12 @@ class Checker:
         signals: SignalFile,
         blocklist: Blocklist,
         own_texts: Iterable[str] = (),
+        *,
+        prefilter: bool = True,
     ) -> None:
-        """`own_texts` are what the bot itself sends; pasted back, they read as advice."""
+        """`own_texts` are what the bot itself sends; pasted back, they read as advice.
+        `prefilter` False tries every regex on every text (the same verdicts, slower: for
+        tests that show the shortcut changes nothing)."""
         patterns = tuple(patterns)
         self._patterns = [_pattern_rule(p) for p in patterns]
         self._advice = {p.id: p.advice for p in patterns}
@@ -333,9 +455,17 @@ class Checker:
         ]
         self._retelling_labels = frozenset(m.label for m in signals.safe_markers if m.retells)
         self._blocklist = BlocklistIndex(blocklist.domains, blocklist.phones)
-        self._index = _PhraseIndex(
-            p for rule in (*self._patterns, *self._signals, *self._safe) for p in rule.phrases
+        rules = (*self._patterns, *self._signals, *self._safe)
+        self._index = _PhraseIndex(p for rule in rules for p in rule.phrases)
+        self._gate = _RegexGate(r for rule in rules for r in rule.regexes) if prefilter else None
+        # One Aho-Corasick pass per text finds both the phrases and the regexes' literals.
+        self._scan = _automaton(
+            {p.norm for rule in rules for p in rule.phrases}
+            | (self._gate.literals if self._gate else frozenset())
         )
+        self._pattern_set = _RuleSet(self._patterns, self._gate)
+        self._signal_set = _RuleSet(self._signals, self._gate)
+        self._safe_set = _RuleSet(self._safe, self._gate)
         # The bot's own sentences match exactly (cutoff above 100): they are recognised, not
         # guessed. Only a message that would warn is looked up (see `_is_own_text`).
         advice_lines = (*(x for lines in GENERAL_ADVICE.values() for x in lines), *RETELLING_ADVICE)
@@ -370,7 +500,7 @@ class Checker:
 
     def _is_own_text(self, norm: str) -> bool:
         """Whether the bot's own sentences make up most of this (normalised) message."""
-        own = self._own.search(norm, _bigrams(norm))
+        own = self._own.search(norm)
         return sum(map(len, own)) >= OWN_TEXT_SHARE * len(norm)
 
     def _retells(self, verdict: Verdict) -> bool:
@@ -379,10 +509,12 @@ class Checker:
     def _judge(self, cleaned: str) -> Verdict:
         found = extract(cleaned)
         norm = compact(found.masked)
-        found_phrases = self._index.search(norm, _bigrams(norm))
+        present = _occurring(self._scan, norm)
+        found_phrases = self._index.search(norm, present)
+        gate = (self._gate.ident, self._gate.open_for(present)) if self._gate else None
 
         # 2. danger signals and the blocklist
-        signals = [rule for rule in self._signals if rule.hits(norm, found_phrases)]
+        signals = [rule for rule, _ in self._signal_set.matches(norm, found_phrases, gate)]
         signal_score = min(sum(r.weight for r in signals), SIGNAL_CAP)
         blocked = self._blocklist.hits(found)
         reasons = [r.label for r in signals]
@@ -393,8 +525,7 @@ class Checker:
         scored: list[tuple[int, _Rule, list[str], float]] = []
         head = norm[:HEAD_CHARS]
         has_strong = enough_phrases = False
-        for rule in self._patterns:
-            hits = rule.hits(norm, found_phrases)
+        for rule, hits in self._pattern_set.matches(norm, found_phrases, gate):
             if hits:
                 hits = _longest_only(hits)
                 has_strong = has_strong or any(
@@ -431,7 +562,7 @@ class Checker:
             pattern_score = min(int(best[0] + extra), PATTERN_CAP)
 
         # 4. safe markers
-        safe_hits = [(rule, rule.hits(norm, found_phrases)) for rule in self._safe]
+        safe_hits = self._safe_set.matches(norm, found_phrases, gate)
         safe = [rule for rule, hits in safe_hits if hits]
         # a retelling marker found twice over is surer that the text is advice or news
         surer = sum(
