@@ -12,7 +12,8 @@ source. The corpus is only read, never copied.
 
 leaves a source out. That one is labelled shopping, but its texts are investment, romance
 and gambling stories: 10 of its 200 texts use any shopping word (商品, 下单, 发货, 卖家,
-淘宝 …), 169 use investment words (投资, 收益, 充值, 提现, 平台 …).
+淘宝 …), 169 use investment words (投资, 收益, 充值, 提现, 平台 …). Its type is counted right
+for investment and romance too (`ALSO_ACCEPTED`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT.parent / "shared" / "datasets" / "dev.jsonl"
 FLAGGED = {"high", "medium"}
+#: Sources whose label misnames their texts: the categories their texts are also counted
+#: right for (issue 11: golfxiao/虚假购物诈骗 holds investment and romance stories).
+ALSO_ACCEPTED = {"golfxiao/虚假购物诈骗": ("investment", "romance")}
 
 
 def run_batch(rows: list[dict]) -> list[dict]:
@@ -66,6 +70,12 @@ def main() -> int:
         if line.strip()
     ]
     rows = [r for r in rows if r["source"] not in args.exclude]
+    for r in rows:
+        extra = ALSO_ACCEPTED.get(r["source"], ())
+        r["categories"] = [
+            *r.get("categories", []),
+            *(c for c in extra if c not in r.get("categories", [])),
+        ]
     answers = run_batch(rows)
 
     stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

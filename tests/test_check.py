@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.check.engine import MAX_CHECK_CHARS, RISK_HIGH, Checker
+from bot.check.engine import MAX_CHECK_CHARS, Checker
+from bot.check.fitted import shipped_score
 from bot.content.loader import load_content
 from bot.content.models import Blocklist
 from bot.settings import PROJECT_ROOT
@@ -341,10 +342,10 @@ class TestRetelling:
         assert not verdict.flagged, verdict
         assert verdict.safe, verdict
 
-    @pytest.mark.xfail(strict=True, reason="one news marker does not outweigh strong scam words")
     @pytest.mark.parametrize("text", RETELLING_STILL_FLAGGED)
-    def test_known_limit(self, checker: Checker, text: str) -> None:
-        """A news report full of the scam's own promises is still flagged (known limit)."""
+    def test_news_full_of_the_scams_promises(self, checker: Checker, text: str) -> None:
+        """A news report full of the scam's own promises is news (the hand-set engine's
+        known limit, which the fitted score overcomes)."""
         assert not checker.check(text).flagged
 
     @pytest.mark.parametrize(("text", "category"), QUOTING_SCAMS)
@@ -365,7 +366,12 @@ class TestRetelling:
 
     def test_the_quote_rule_says_why(self, checker: Checker) -> None:
         """When the quoted words were set aside, the verdict says so."""
-        verdict = checker.check(RETELLING[0])
+        quoted = (
+            "记者了解到，对方称“我是客服，你的快递丢了，加我微信理赔，先交保证金，"
+            "再下载会议软件共享屏幕”。"
+        )
+        verdict = checker.check(quoted)
+        assert not verdict.flagged
         assert any("引号" in reason for reason in verdict.safe), verdict
 
 
@@ -373,7 +379,7 @@ class TestVerdict:
     def test_high_risk_advice_says_stop_and_call(self, checker: Checker) -> None:
         """A high-risk verdict tells the senior to stop and gives the hotline."""
         verdict = checker.check(SCAMS[0][0])
-        assert verdict.risk == "high" and verdict.score >= RISK_HIGH
+        assert verdict.risk == "high" and verdict.score >= 100 * shipped_score().high
         assert any("96110" in line for line in verdict.advice)
 
     def test_nothing_found(self, checker: Checker) -> None:

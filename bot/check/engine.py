@@ -4,13 +4,16 @@ The whole reasoning lives here, in one readable pass:
 
 1. normalise the text (``normalize.py``) and pull out links and numbers (``extract.py``);
    each link reads as the word 网址, so content can speak of "登录网址";
-2. score each pattern by the phrases that match it — exact for short phrases, fuzzy
-   (rapidfuzz, about one character off) for longer ones — strong phrases weigh most;
-3. add the cross-category danger signals (pay first, secrecy, urgency, a claimed authority,
-   links / apps / screen sharing, verification codes) and the blocklist;
-4. scale down by the safe markers: anti-fraud advice, news about a scam, ordinary notices;
-5. map the score to a risk level with the named thresholds below;
-6. name the scam by the pattern with the most evidence, counting the opening more (the
+2. find each pattern's phrases — exact for short phrases, fuzzy (rapidfuzz, about one
+   character off) for longer ones — with their staff strengths;
+3. find the cross-category danger signals (pay first, secrecy, urgency, a claimed
+   authority, links / apps / screen sharing, verification codes), the blocklist, the safe
+   markers (anti-fraud advice, news about a scam, ordinary notices) and how the message
+   speaks (``speech.py``: reported speech, negation, who is asked to act, a chat);
+4. turn that evidence into the probability of a scam with the fitted logistic regression
+   (``fitted.py``, weights fitted by ``scripts/fit_check.py``); its thresholds give the
+   risk level;
+5. name the scam by the pattern with the most evidence, counting the opening more (the
    story) and the means (links, apps, codes) less.
 
 Advice and news that retell a scam are read for what the writer says in their own words:
@@ -30,8 +33,10 @@ import ahocorasick
 from rapidfuzz import fuzz
 
 from bot.check.extract import BlocklistIndex, extract
+from bot.check.fitted import FittedScore, shipped_score
 from bot.check.normalize import clean, compact, normalize, unquote
 from bot.check.own import content_texts, sentences
+from bot.check.speech import speech_features
 from bot.content.bundle import Content
 from bot.content.models import Blocklist, Pattern, SignalFile
 from bot.lines import scrub
@@ -42,36 +47,22 @@ Risk = Literal["high", "medium", "low", "none"]
 #: A regex gate's ids and the ids it lets through for one text (see `_RegexGate`).
 _Gated = tuple[dict[int, int], set[int]]
 
-# --- thresholds (score is 0–100) ------------------------------------------------------------
-RISK_HIGH = 60
-RISK_MEDIUM = 25
-RISK_LOW = 15
-
-#: How much one matched phrase adds to its pattern, by the strength staff gave it.
+# --- how staff strengths are read (the fitted score weighs the evidence, see fitted.py) ------
+#: How much one matched phrase adds to its pattern's evidence, by the strength staff gave it.
 PHRASE_WEIGHTS = {"strong": 35, "normal": 18, "weak": 7}
 REGEX_WEIGHT = 18
-#: A pattern's own phrases add at most this much; more phrases only confirm the type.
+#: A pattern's evidence is read up to this much; more phrases only confirm the type.
 PATTERN_CAP = 60
-#: Without a strong phrase or a request, this many of one pattern's normal (or stronger)
-#: phrases or regexes are needed: topic words pile up in adverts, story phrases do not.
+#: This many of one pattern's normal (or stronger) phrases or regexes together are telling
+#: even without a strong phrase: topic words pile up in adverts, story phrases do not.
 ENOUGH_PHRASES = 3
-#: Danger signals together add at most this much.
+#: Danger signals' weights are read up to this much.
 SIGNAL_CAP = 50
-#: A pattern match and a real request (pay, code, app, secrecy) together are worth more.
-COMBO_BONUS = 10
 #: Signals adding up to this much amount to a request (pay, a code, an app, a secret, or
 #: several lesser signs together), not mere context such as one urgent word.
 REQUEST_WEIGHT = 12
-#: Scams often mix types (a "客服" who then offers a loan): the runner-up pattern counts this much.
-RUNNER_UP_SHARE = 0.5
-#: A link or number on the police blocklist.
-BLOCKLIST_WEIGHT = 45
-#: Safe markers together cut the score by at most this share (in percent): advice and news
-#: quote the very phrases scams use, so they scale the danger down rather than veto it.
+#: Safe markers' weights are read up to this much.
 SAFE_CAP = 80
-#: Advice or news that shows itself twice (two different news words, two advice phrases)
-#: is surer: such a marker counts this share more.
-SAFE_REPEAT_SHARE = 0.5
 #: Phrases this long or longer also match fuzzily (shorter ones meet too many near-misses).
 FUZZY_MIN_LEN = 6
 #: Categories that name the *means* (a link, an app, a code) rather than the story. Most
@@ -438,11 +429,14 @@ class Checker:
         own_texts: Iterable[str] = (),
         *,
         prefilter: bool = True,
+        score: FittedScore | None = None,
     ) -> None:
         """`own_texts` are what the bot itself sends; pasted back, they read as advice.
         `prefilter` False tries every regex on every text (the same verdicts, slower: for
         tests that show the shortcut changes nothing)."""
         patterns = tuple(patterns)
+        # The fitted score (`score`: another one, for `scripts/fit_check.py` and tests).
+        self._score = score or shipped_score()
         self._patterns = [_pattern_rule(p) for p in patterns]
         self._advice = {p.id: p.advice for p in patterns}
         self._signals = [
@@ -498,49 +492,76 @@ class Checker:
             verdict = replace(verdict, advice=RETELLING_ADVICE)
         return verdict
 
-    def _is_own_text(self, norm: str) -> bool:
-        """Whether the bot's own sentences make up most of this (normalised) message."""
-        own = self._own.search(norm)
-        return sum(map(len, own)) >= OWN_TEXT_SHARE * len(norm)
-
     def _retells(self, verdict: Verdict) -> bool:
         return any(label in self._retelling_labels for label in verdict.safe)
 
+    def features(self, text: str) -> dict[str, float]:
+        """The evidence the fitted score reads, for `text` as `check` would clean it (for
+        `scripts/fit_check.py`)."""
+        return self._evidence(clean(scrub(text[:MAX_CHECK_CHARS]))).features
+
     def _judge(self, cleaned: str) -> Verdict:
+        ev = self._evidence(cleaned)
+        probability = self._score.probability(ev.features)
+        risk = self._score.risk(probability)
+        best = ev.best
+        category: str | None = None
+        name: str | None = None
+        advice: tuple[str, ...] = ()
+        if risk != "none":
+            if best is not None:
+                # One name per scam type everywhere (verdict, card, figures): the taxonomy's.
+                category = best.rule.category
+                name = CATEGORY_NAMES.get(category or "")
+                advice = self._advice.get(best.rule.key, ())
+            else:
+                hinted = max(
+                    (r for r in ev.signals if r.category), key=lambda r: r.weight, default=None
+                )
+                if hinted is not None and hinted.category:
+                    category = hinted.category
+                    name = CATEGORY_NAMES.get(category)
+        if risk in ("low", "none"):
+            advice = ()
+        reasons = [r.label for r in ev.signals]
+        if ev.blocked:
+            reasons.append("里面的链接或号码在警方公布的诈骗名单上")
+        return Verdict(
+            risk=risk,
+            category=category,
+            category_name=name,
+            score=round(100 * probability),
+            matched=tuple(best.shown) if best and risk != "none" else (),
+            reasons=tuple(reasons),
+            advice=advice + GENERAL_ADVICE[risk],
+            urls=ev.urls,
+            phones=ev.phones,
+            blocklisted=ev.blocked,
+            safe=tuple(r.label for r in ev.safe),
+        )
+
+    def _evidence(self, cleaned: str) -> _Evidence:
         found = extract(cleaned)
         norm = compact(found.masked)
         present = _occurring(self._scan, norm)
         found_phrases = self._index.search(norm, present)
         gate = (self._gate.ident, self._gate.open_for(present)) if self._gate else None
 
-        # 2. danger signals and the blocklist
+        # danger signals and the blocklist
         signals = [rule for rule, _ in self._signal_set.matches(norm, found_phrases, gate)]
-        signal_score = min(sum(r.weight for r in signals), SIGNAL_CAP)
+        signal_weight = min(sum(r.weight for r in signals), SIGNAL_CAP)
         blocked = self._blocklist.hits(found)
-        reasons = [r.label for r in signals]
-        if blocked:
-            reasons.append("里面的链接或号码在警方公布的诈骗名单上")
 
-        # 3. patterns: the best-scoring one names the scam
-        scored: list[tuple[int, _Rule, list[str], float]] = []
+        # patterns: the one with most evidence names the scam
         head = norm[:HEAD_CHARS]
-        has_strong = enough_phrases = False
+        scored: list[_Scored] = []
         for rule, hits in self._pattern_set.matches(norm, found_phrases, gate):
-            if hits:
-                hits = _longest_only(hits)
-                has_strong = has_strong or any(
-                    isinstance(h, _Phrase) and h.weight >= PHRASE_WEIGHTS["strong"] for h in hits
-                )
-                telling = sum(
-                    1
-                    for h in hits
-                    if not isinstance(h, _Phrase) or h.weight >= PHRASE_WEIGHTS["normal"]
-                )
-                enough_phrases = enough_phrases or telling >= ENOUGH_PHRASES
-                score = sum(h.weight if isinstance(h, _Phrase) else REGEX_WEIGHT for h in hits)
-                shown = [h.shown if isinstance(h, _Phrase) else h.pattern for h in hits]
-                early = sum(h.weight for h in hits if isinstance(h, _Phrase) and h.norm in head)
-                scored.append((score, rule, shown, score + HEAD_BONUS * early))
+            hits = _longest_only(hits)
+            phrases = [h for h in hits if isinstance(h, _Phrase)]
+            score = sum(h.weight for h in phrases) + REGEX_WEIGHT * (len(hits) - len(phrases))
+            early = sum(h.weight for h in phrases if h.norm in head)
+            shown = [h.shown if isinstance(h, _Phrase) else h.pattern for h in hits]
+            scored.append(_Scored(rule, hits, shown, score, score + HEAD_BONUS * early, early))
         # Naming: a signal with a category hint (a claimed authority → 冒充公检法) votes for
         # its category, and the means categories give way to a story category.
         votes: dict[str, int] = {}
@@ -548,81 +569,147 @@ class Checker:
             if r.category and r.category not in MEANS_CATEGORIES:
                 votes[r.category] = votes.get(r.category, 0) + r.weight
 
-        def naming_score(item: tuple[int, _Rule, list[str], float]) -> float:
-            _, rule, _, score = item
-            share = MEANS_SHARE if rule.category in MEANS_CATEGORIES else 1.0
-            return score * share + VOTE_SHARE * votes.get(rule.category or "", 0)
+        def naming_score(item: _Scored) -> float:
+            share = MEANS_SHARE if item.rule.category in MEANS_CATEGORIES else 1.0
+            return item.naming * share + VOTE_SHARE * votes.get(item.rule.category or "", 0)
 
         scored.sort(key=naming_score, reverse=True)
         best = scored[0] if scored else None
-        runner_up = next((s for s in scored[1:] if s[1].category != scored[0][1].category), None)
-        pattern_score = 0
-        if best is not None:
-            extra = RUNNER_UP_SHARE * runner_up[0] if runner_up else 0
-            pattern_score = min(int(best[0] + extra), PATTERN_CAP)
-
-        # 4. safe markers
-        safe_hits = self._safe_set.matches(norm, found_phrases, gate)
-        safe = [rule for rule, hits in safe_hits if hits]
-        # a retelling marker found twice over is surer that the text is advice or news
-        surer = sum(
-            int(SAFE_REPEAT_SHARE * rule.weight)
-            for rule, hits in safe_hits
-            if len(hits) > 1 and rule.label in self._retelling_labels
+        runner_up = next(
+            (x for x in scored[1:] if x.rule.category != scored[0].rule.category), None
         )
-        raw = pattern_score + signal_score
-        if pattern_score >= PHRASE_WEIGHTS["normal"] and signal_score >= REQUEST_WEIGHT:
-            raw += COMBO_BONUS
-        if not (has_strong or enough_phrases) and signal_score < REQUEST_WEIGHT:
-            # A topic word or two (奖品, 养生, 客服) never makes a warning: it takes a phrase
-            # only scams use, several of a scam's phrases together, or a request to pay,
-            # share a code, install an app or keep a secret.
-            raw = min(raw, RISK_MEDIUM - 1)
-        if raw >= RISK_MEDIUM and self._is_own_text(norm):
+
+        # safe markers; the bot's own sentences pasted in are the bot's words, not the
+        # sender's: most of the message → it is our advice; a line or two inside a scam →
+        # they make it no safer (a scam that borrows 刷单本身就是骗局 is still a scam)
+        own = self._own.search(norm)
+        own_share = sum(map(len, own)) / max(1, len(norm))
+        if own and own_share < OWN_TEXT_SHARE:
+            theirs = norm
+            for sentence in sorted(own, key=len, reverse=True):
+                theirs = theirs.replace(sentence, "")
+            their_present = _occurring(self._scan, theirs)
+            their_found = self._index.search(theirs, their_present)
+            their_gate = (
+                (self._gate.ident, self._gate.open_for(their_present)) if self._gate else None
+            )
+            safe_hits = self._safe_set.matches(theirs, their_found, their_gate)
+        else:
+            safe_hits = self._safe_set.matches(norm, found_phrases, gate)
+        safe = [rule for rule, _ in safe_hits]
+        repeated = any(
+            len(hits) > 1 and rule.label in self._retelling_labels for rule, hits in safe_hits
+        )
+        if own_share >= OWN_TEXT_SHARE:
             safe.append(self._own_rule)
-        safe_score = min(sum(r.weight for r in safe) + surer, SAFE_CAP)
-        raw = raw * (100 - safe_score) // 100 + (BLOCKLIST_WEIGHT if blocked else 0)
-        score = max(0, min(100, raw))
-        risk = _risk(score)
 
-        category: str | None = None
-        name: str | None = None
-        advice: tuple[str, ...] = ()
-        if risk != "none":
-            if best is not None:
-                # One name per scam type everywhere (verdict, card, figures): the taxonomy's.
-                category = best[1].category
-                name = CATEGORY_NAMES.get(category or "")
-                advice = self._advice.get(best[1].key, ())
-            else:
-                hinted = max(
-                    (r for r in signals if r.category), key=lambda r: r.weight, default=None
-                )
-                if hinted is not None and hinted.category:
-                    category = hinted.category
-                    name = CATEGORY_NAMES.get(category)
-        if risk in ("low", "none"):
-            advice = ()
-        return Verdict(
-            risk=risk,
-            category=category,
-            category_name=name,
-            score=score,
-            matched=tuple(best[2]) if best and risk != "none" else (),
-            reasons=tuple(reasons),
-            advice=advice + GENERAL_ADVICE[risk],
-            urls=found.urls,
-            phones=found.phones,
-            blocklisted=blocked,
-            safe=tuple(r.label for r in safe),
+        features = _features(
+            best, runner_up, signals, signal_weight, safe, repeated, blocked, norm, cleaned
         )
+        return _Evidence(features, signals, tuple(safe), best, blocked, found.urls, found.phones)
 
 
-def _risk(score: int) -> Risk:
-    if score >= RISK_HIGH:
-        return "high"
-    if score >= RISK_MEDIUM:
-        return "medium"
-    if score >= RISK_LOW:
-        return "low"
-    return "none"
+@dataclass(frozen=True)
+class _Scored:
+    """One pattern's evidence in a message."""
+
+    rule: _Rule
+    hits: list[_Phrase | StaffRegex]
+    shown: list[str]
+    score: int
+    """The staff strengths of its phrases and regexes, added up."""
+    naming: float
+    """The score with the opening's phrases counted again (the story is told first)."""
+    early: int
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """Everything a check found in one message, and the features the fitted score reads."""
+
+    features: dict[str, float]
+    signals: list[_Rule]
+    safe: tuple[_Rule, ...]
+    best: _Scored | None
+    blocked: tuple[str, ...]
+    urls: tuple[str, ...]
+    phones: tuple[str, ...]
+
+
+#: Message lengths (normalised characters) by which the score's base rate differs.
+LENGTHS = (20, 60, 200)
+
+
+def _features(
+    best: _Scored | None,
+    runner_up: _Scored | None,
+    signals: list[_Rule],
+    signal_weight: int,
+    safe: list[_Rule],
+    repeated: bool,
+    blocked: tuple[str, ...],
+    norm: str,
+    cleaned: str,
+) -> dict[str, float]:
+    """The evidence as named numbers (0–1 mostly), the fitted score's input.
+
+    Staff strengths still count: the best pattern's score and the signals' weight added up
+    are features too, so a phrase or signal added after the last fit weighs at once.
+    """
+    f: dict[str, float] = {}
+    request = signal_weight >= REQUEST_WEIGHT
+    if best is not None:
+        phrases = [h for h in best.hits if isinstance(h, _Phrase)]
+        strong = sum(1 for h in phrases if h.weight >= PHRASE_WEIGHTS["strong"])
+        normal = sum(
+            1 for h in phrases if PHRASE_WEIGHTS["normal"] <= h.weight < PHRASE_WEIGHTS["strong"]
+        )
+        weak = len(phrases) - strong - normal
+        regexes = len(best.hits) - len(phrases)
+        f["p_strong"] = min(strong, 3) / 3
+        f["p_normal"] = min(normal, 4) / 4
+        f["p_weak"] = min(weak, 4) / 4
+        f["p_regex"] = min(regexes, 3) / 3
+        f["p_score"] = min(best.score, PATTERN_CAP) / PATTERN_CAP
+        f["p_early"] = float(best.early > 0)
+        f["has_strong"] = float(strong > 0)
+        f["enough"] = float(normal + strong + regexes >= ENOUGH_PHRASES)
+        f[f"cat:{best.rule.category}"] = 1.0
+        if request:
+            f["combo"] = f["p_score"]
+    if runner_up is not None:
+        f["p_runner_up"] = min(runner_up.score, PATTERN_CAP) / PATTERN_CAP
+    f["s_weight"] = signal_weight / SIGNAL_CAP
+    f["s_count"] = min(len(signals), 6) / 6  # many kinds of demand at once: pay, hurry, hush
+    f["request"] = float(request)
+    for rule in signals:
+        f[f"s:{rule.key}"] = 1.0
+    if blocked:
+        f["blocked"] = 1.0
+    safe_weight = min(sum(r.weight for r in safe), SAFE_CAP)
+    f["safe_weight"] = safe_weight / SAFE_CAP
+    for rule in safe:
+        f[f"safe:{rule.key}"] = 1.0
+    if repeated:
+        f["safe_repeated"] = 1.0
+    if f.get("p_score") and safe_weight:
+        f["safe_x_pattern"] = f["safe_weight"] * f["p_score"]
+    # Safe markers scale the danger down rather than veto it: the evidence left after them.
+    f["unsafe_pattern"] = f.get("p_score", 0.0) * (1 - f["safe_weight"])
+    f["unsafe_signals"] = f["s_weight"] * (1 - f["safe_weight"])
+    if not (f.get("has_strong") or f.get("enough") or request):
+        f["weak_only"] = 1.0  # a topic word or two (奖品, 养生, 客服): no warning on its own
+    # How it speaks weighs only beside scam evidence: a chat, or someone asking, is no sign of
+    # a scam by itself (most chats are harmless), but it tells whose demand a request is.
+    speech = speech_features(cleaned)
+    for cue in ("reported", "negated"):
+        if speech[cue]:
+            f[cue] = 1.0
+    for cue in ("reported", "negated", "stranger_asks", "asked_to_act", "chat", "asks_if_true"):
+        if speech[cue] and request:
+            f[f"request_x_{cue}"] = 1.0
+        if speech[cue] and best is not None:
+            f[f"pattern_x_{cue}"] = f["p_score"]
+    size = sum(1 for bound in LENGTHS if len(norm) > bound)
+    f[f"len:{size}"] = 1.0
+    return f
