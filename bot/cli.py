@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO, cast
 
+from bot import batch
 from bot.check.engine import Checker
 from bot.content.loader import Content, ContentError, load_content
 from bot.lines import decode_line, scrub
@@ -54,19 +56,23 @@ def _batch_line(checker: Checker, lineno: int, line: str) -> dict[str, Any]:
     return {"id": ident, **checker.check(scrub(item["text"])).to_dict()}
 
 
-def _jsonl(checker: Checker, stdin: TextIO | BinaryIO, stdout: TextIO) -> int:
+def _answer_line(checker: Checker, lineno: int, raw: str | bytes) -> str:
+    """One output line (JSON) for one input line; never raises."""
+    text = decode_line(raw) if isinstance(raw, bytes) else scrub(raw)
+    try:
+        out = _batch_line(checker, lineno, text.strip())
+        return json.dumps(out, ensure_ascii=False, allow_nan=False)
+    except Exception as exc:  # a bug must cost one line, not the batch
+        error = f"could not check this line: {type(exc).__name__}"
+        return json.dumps({"id": None, "line": lineno, "error": error})
+
+
+def _jsonl(checker: Checker, stdin: TextIO | BinaryIO, stdout: TextIO, workers: int = 1) -> int:
     """The batch contract: one output line per input line, in order, id echoed; a line
-    that cannot be checked gets an error object, never an end to the batch."""
+    that cannot be checked gets an error object, never an end to the batch. With several
+    `workers`, lines are checked in worker processes (`bot.batch`)."""
     lines = cast(Iterable[str | bytes], stdin)
-    for lineno, raw in enumerate(lines, start=1):
-        text = decode_line(raw) if isinstance(raw, bytes) else scrub(raw)
-        try:
-            out = _batch_line(checker, lineno, text.strip())
-            shown = json.dumps(out, ensure_ascii=False, allow_nan=False)
-        except Exception as exc:  # a bug must cost one line, not the batch
-            error = f"could not check this line: {type(exc).__name__}"
-            shown = json.dumps({"id": None, "line": lineno, "error": error})
-        stdout.write(shown + "\n")
+    batch.run(lines, functools.partial(_answer_line, checker), stdout, workers)
     stdout.flush()
     return 0
 
@@ -77,7 +83,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     checker = Checker.from_content(content)
     if args.jsonl:
-        return _jsonl(checker, sys.stdin.buffer, sys.stdout)
+        workers = args.workers if args.workers else batch.default_workers()
+        return _jsonl(checker, sys.stdin.buffer, sys.stdout, workers)
     text = " ".join(args.text) if args.text else sys.stdin.read()
     if not text.strip():
         print('请给出要检查的文字，例如：python -m bot check "有人说我涉嫌洗钱"', file=sys.stderr)
@@ -159,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     mode = check.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print the verdict as JSON")
     mode.add_argument("--jsonl", action="store_true", help='batch: {"id","text"} lines on stdin')
+    check.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="--jsonl: processes that check lines (default: every core, at most 4; 1: this one)",
+    )
     check.set_defaults(func=cmd_check)
     validate = sub.add_parser("validate", help="check content files; exit 1 on any problem")
     validate.add_argument("paths", nargs="*", help="files or folders (default: all shipped)")

@@ -91,7 +91,6 @@ def staff_regex(pattern: str) -> StaffRegex:
 def _walk(pattern: str, found: Callable[[bool, bool], bool]) -> bool:
     """Whether `found(unbounded, inside_unbounded)` holds for some repeat in `pattern`."""
     from re import _constants as c  # type: ignore[attr-defined]
-    from re import _parser as parser  # type: ignore[attr-defined]
 
     repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
 
@@ -116,7 +115,16 @@ def _walk(pattern: str, found: Callable[[bool, bool], bool]) -> bool:
                 return True
         return False
 
-    return walk(parser.parse(pattern), False)
+    return walk(_parsed(pattern), False)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(pattern: str) -> Any:
+    """The standard library's parse of `pattern` (validation, the time guard and the check's
+    literal gate all read it: parsed once per process)."""
+    from re import _parser as parser  # type: ignore[attr-defined]
+
+    return parser.parse(pattern)
 
 
 def nested_repeat(pattern: str) -> bool:
@@ -162,10 +170,9 @@ def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
     literals lowercased (the check's text is lowercase).
     """
     from re import _constants as c  # type: ignore[attr-defined]
-    from re import _parser as parser  # type: ignore[attr-defined]
 
     try:
-        parsed = parser.parse(pattern)
+        parsed = _parsed(pattern)
     except (re.error, OverflowError, RecursionError):
         return ()  # a regex-library-only syntax: no shortcut, the regex always runs
     repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}

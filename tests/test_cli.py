@@ -139,3 +139,40 @@ class TestBatchNeverBreaks:
         assert "error" in out[5]
         assert out[6]["id"] == "last" and out[6]["risk"] == "none"
         assert b"Traceback" not in result.stderr
+
+
+class TestBatchOnSeveralCores:
+    """`check --jsonl --workers N`: the same lines, in the same order, as one process."""
+
+    def test_workers_answer_like_one_process(self) -> None:
+        lines = []
+        for i in range(300):
+            if i % 37 == 5:
+                lines.append("not json")
+            elif i % 41 == 7:
+                lines.append("")
+            else:
+                lines.append(json.dumps({"id": i, "text": f"我是公安局的，你涉嫌洗钱{i}"}))
+        payload = "\n".join(lines) + "\n"
+        one = run("check", "--jsonl", "--workers", "1", stdin=payload)
+        two = run("check", "--jsonl", "--workers", "3", stdin=payload)
+        assert one.returncode == two.returncode == 0
+        assert one.stdout == two.stdout
+        assert len(two.stdout.splitlines()) == 300
+
+    def test_a_worker_that_dies_costs_no_line(self) -> None:
+        import io
+        import os
+
+        from bot import batch
+
+        parent = os.getpid()
+
+        def answer(lineno: int, raw: str | bytes) -> str:
+            if os.getpid() != parent and lineno == 70:
+                os._exit(1)  # a worker killed mid-batch (out of memory, say)
+            return f"{lineno}:{raw!s}".strip()
+
+        out = io.StringIO()
+        batch.run([f"line{i}\n" for i in range(1, 301)], answer, out, workers=2)
+        assert out.getvalue().splitlines() == [f"{i}:line{i}" for i in range(1, 301)]

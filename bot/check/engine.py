@@ -458,6 +458,7 @@ class Checker:
             | (self._gate.literals if self._gate else frozenset())
         )
         self._pattern_set = _RuleSet(self._patterns, self._gate)
+        self._pattern_norms = frozenset(n for rule in self._patterns for n in rule.norms)
         self._signal_set = _RuleSet(self._signals, self._gate)
         self._safe_set = _RuleSet(self._safe, self._gate)
         # The bot's own sentences match exactly (cutoff above 100): they are recognised, not
@@ -606,6 +607,10 @@ class Checker:
         features = _features(
             best, runner_up, signals, signal_weight, safe, repeated, blocked, norm, cleaned
         )
+        # Each scam phrase found is evidence of its own: the fit learns which phrases are
+        # telling and which also turn up in harmless messages.
+        for phrase in found_phrases & self._pattern_norms:
+            features[f"ph:{phrase}"] = 1.0
         return _Evidence(features, signals, tuple(safe), best, blocked, found.urls, found.phones)
 
 
