@@ -49,10 +49,11 @@ STEPS = 30
 FOLDS = 5
 #: Threshold rules, read off the out-of-fold table. The negatives here are hard on purpose
 #: (advice, news, lectures retold, real notices, family money talk): the hand-set engine
-#: this replaces flagged 13.9% of them, at a recall of 77.1%, on the same messages. "medium"
+#: this replaced flagged 13.9% of them, at a recall of 77.1%, on the same messages. "medium"
 #: (the senior should stop) is the lowest threshold whose false-positive rate on them is at
-#: most MEDIUM_FPR; "high" the lowest at most HIGH_FPR; "low" a share of medium.
-MEDIUM_FPR = 0.10
+#: most that (no more false alarms than before, and more scams caught); "high" the lowest at
+#: most HIGH_FPR; "low" a share of medium.
+MEDIUM_FPR = 0.139
 HIGH_FPR = 0.03
 LOW_SHARE = 0.5
 #: --verify: largest difference allowed between a refitted and a committed weight.
