@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -193,4 +194,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-    return int(args.func(args, settings))
+    try:
+        return int(args.func(args, settings))
+    except BrokenPipeError:
+        # The reader went away (`… | head`): stop quietly, as other command-line tools do.
+        # Exit at once: a normal exit would flush stdout into the broken pipe again, and
+        # would wait on the batch's stdin reader, still blocked in a read.
+        sys.stderr.flush()
+        os._exit(1)

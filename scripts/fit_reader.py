@@ -5,7 +5,7 @@ confusion, wish, menu) from its characters, as a small logistic regression.
     .venv/bin/python scripts/fit_reader.py [--hold-out FILE ...] [--no-cv]
 
 Trains on texts the project owns and labelled for this: the dialog sets in `eval/` (all but
-those held out: by default rounds 8, 9 and 10, kept unseen), `train/dialog_kinds.jsonl`
+those held out: by default rounds 8 to 11), `train/dialog_kinds.jsonl`
 (written to fit this model), the examples of `content/conversation.yaml`, the ways of asking in
 `content/faq.yaml`, and messages to check from `train/` and `eval/` (never
 `../shared/datasets`). Prints leave-one-set-out accuracy per kind, then writes the weights
@@ -34,7 +34,7 @@ from bot.understand.kinds import CLASSES, WEIGHTS, features  # noqa: E402
 #: long; more would drown the short kinds).
 CHECK_SAMPLE = 250
 #: Dialog sets kept out of the fit, to judge it on texts it never saw.
-HOLD_OUT = tuple(ROOT / "eval" / f"dialog_round{n}.jsonl" for n in (8, 9, 10))
+HOLD_OUT = tuple(ROOT / "eval" / f"dialog_round{n}.jsonl" for n in (8, 9, 10, 11))
 #: Lines of the check's training sets that are not messages to check as a senior sends them:
 #: a victim's question is a cry for help or a question, a chat line may be small talk.
 NOT_CHECK_SOURCES = frozenset({"train/benign/victim_question", "train/benign/chat"})

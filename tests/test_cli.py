@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from bot.settings import PROJECT_ROOT
@@ -176,3 +177,30 @@ class TestBatchOnSeveralCores:
         out = io.StringIO()
         batch.run([f"line{i}\n" for i in range(1, 301)], answer, out, workers=2)
         assert out.getvalue().splitlines() == [f"{i}:line{i}" for i in range(1, 301)]
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """`check --jsonl … | head -1`: the batch stops quietly when its reader goes away."""
+    lines = "".join(json.dumps({"id": i, "text": "你好" * 50}) + "\n" for i in range(20000))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "check", "--jsonl"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=PROJECT_ROOT,
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+
+    def feed() -> None:
+        try:
+            proc.stdin.write(lines.encode())  # type: ignore[union-attr]
+            proc.stdin.close()  # type: ignore[union-attr]
+        except BrokenPipeError:
+            pass  # the batch stopped reading: what this test is about
+
+    threading.Thread(target=feed, daemon=True).start()
+    first = proc.stdout.readline()
+    assert json.loads(first)["id"] == 0
+    proc.stdout.close()  # the reader goes away
+    assert proc.wait(timeout=120) == 1
+    assert b"Traceback" not in proc.stderr.read()
