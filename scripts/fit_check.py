@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bot.check.engine import Checker  # noqa: E402
 from bot.check.fitted import WEAK_ONLY_CAP, WEIGHTS, FittedScore  # noqa: E402
 from bot.check.own import content_texts  # noqa: E402
-from bot.content.loader import load_content  # noqa: E402
+from bot.content.loader import Content, load_content  # noqa: E402
 
 #: Eval sets already read while the check was tuned: labelled training data now.
 TUNED_SETS = ("scam_tuning.jsonl", "benign_tuning.jsonl", "heldout.jsonl")
@@ -60,7 +60,7 @@ LOW_SHARE = 0.5
 TOLERANCE = 1e-3
 
 
-def labelled() -> list[tuple[str, int, str]]:
+def labelled(content: Content) -> list[tuple[str, int, str]]:
     """(text, 1 for a scam, source) for every training message."""
     rows: list[tuple[str, int, str]] = []
     paths = [*sorted((ROOT / "train").glob("scams_*.jsonl"))]
@@ -73,7 +73,6 @@ def labelled() -> list[tuple[str, int, str]]:
                 if item.get("source") in LEFT_OUT_SOURCES:
                     continue
                 rows.append((item["text"], int(item["label"] == "scam"), path.name))
-    content = load_content(ROOT)
     for pattern in content.patterns:
         rows += [(t, 1, "patterns") for t in pattern.examples]
         rows += [(t, 0, "patterns") for t in pattern.counter_examples]
@@ -130,8 +129,8 @@ def table(y: np.ndarray, p: np.ndarray) -> list[tuple[float, float, float, float
 
 
 def model(verbose: bool) -> dict:
-    rows = labelled()
     content = load_content(ROOT)
+    rows = labelled(content)
     # Features only: the score passed here is never used.
     blank = FittedScore({}, 0.0, 1.0, 1.0, 1.0)
     checker = Checker(

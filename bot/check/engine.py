@@ -27,13 +27,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from operator import add, itemgetter
-from typing import Any, Literal
+from typing import Any
 
 import ahocorasick
 from rapidfuzz import fuzz
 
 from bot.check.extract import BlocklistIndex, extract
-from bot.check.fitted import FittedScore, shipped_score
+from bot.check.fitted import FittedScore, Risk, shipped_score
 from bot.check.normalize import clean, compact, normalize, unquote
 from bot.check.own import content_texts, sentences
 from bot.check.speech import speech_features
@@ -43,7 +43,6 @@ from bot.lines import scrub
 from bot.staff_regex import StaffRegex, required_literals
 from bot.taxonomy import CATEGORY_NAMES
 
-Risk = Literal["high", "medium", "low", "none"]
 #: A regex gate's ids and the ids it lets through for one text (see `_RegexGate`).
 _Gated = tuple[dict[int, int], set[int]]
 
@@ -178,11 +177,12 @@ class _PhraseIndex:
     compared with rapidfuzz.
     """
 
-    def __init__(self, phrases: Iterable[_Phrase]) -> None:
+    def __init__(self, phrases: Iterable[_Phrase], *, scanned: bool = False) -> None:
         # Matching depends only on a phrase's normalised text, so index distinct texts.
         by_norm = {p.norm: p for p in phrases}
         self._norms = frozenset(by_norm)
-        self._exact = _automaton(by_norm)
+        # With `scanned`, the caller's own scan finds the exact phrases (`search(present=…)`).
+        self._exact = None if scanned else _automaton(by_norm)
         self._fuzzy: dict[str, list[int]] = {}
         self._fuzzy_phrases: list[_Phrase] = []
         for norm, p in sorted(by_norm.items()):
@@ -196,7 +196,11 @@ class _PhraseIndex:
     def search(self, text: str, present: set[str] | None = None) -> frozenset[str]:
         """The normalised forms of all phrases found in `text`. `present`: the strings of a
         scan of the text that covered at least every phrase (see `Checker._scan`)."""
-        found = _occurring(self._exact, text) if present is None else present & self._norms
+        if present is None:
+            assert self._exact is not None, "a scanned index needs the scan's strings"
+            found = _occurring(self._exact, text)
+        else:
+            found = present & self._norms
         if not self._fuzzy:
             return frozenset(found)
         fuzzy = self._fuzzy
@@ -450,7 +454,7 @@ class Checker:
         self._retelling_labels = frozenset(m.label for m in signals.safe_markers if m.retells)
         self._blocklist = BlocklistIndex(blocklist.domains, blocklist.phones)
         rules = (*self._patterns, *self._signals, *self._safe)
-        self._index = _PhraseIndex(p for rule in rules for p in rule.phrases)
+        self._index = _PhraseIndex((p for rule in rules for p in rule.phrases), scanned=True)
         self._gate = _RegexGate(r for rule in rules for r in rule.regexes) if prefilter else None
         # One Aho-Corasick pass per text finds both the phrases and the regexes' literals.
         self._scan = _automaton(
@@ -541,12 +545,16 @@ class Checker:
             safe=tuple(r.label for r in ev.safe),
         )
 
+    def _find(self, norm: str) -> tuple[frozenset[str], _Gated | None]:
+        """The phrases in `norm` and the regexes that may match it, from one scan."""
+        present = _occurring(self._scan, norm)
+        gate = (self._gate.ident, self._gate.open_for(present)) if self._gate else None
+        return self._index.search(norm, present), gate
+
     def _evidence(self, cleaned: str) -> _Evidence:
         found = extract(cleaned)
         norm = compact(found.masked)
-        present = _occurring(self._scan, norm)
-        found_phrases = self._index.search(norm, present)
-        gate = (self._gate.ident, self._gate.open_for(present)) if self._gate else None
+        found_phrases, gate = self._find(norm)
 
         # danger signals and the blocklist
         signals = [rule for rule, _ in self._signal_set.matches(norm, found_phrases, gate)]
@@ -589,11 +597,7 @@ class Checker:
             theirs = norm
             for sentence in sorted(own, key=len, reverse=True):
                 theirs = theirs.replace(sentence, "")
-            their_present = _occurring(self._scan, theirs)
-            their_found = self._index.search(theirs, their_present)
-            their_gate = (
-                (self._gate.ident, self._gate.open_for(their_present)) if self._gate else None
-            )
+            their_found, their_gate = self._find(theirs)
             safe_hits = self._safe_set.matches(theirs, their_found, their_gate)
         else:
             safe_hits = self._safe_set.matches(norm, found_phrases, gate)

@@ -16,7 +16,7 @@ from bot.alerts.quiet import QuietHours
 from bot.check.engine import Checker
 from bot.content.bundle import Content
 from bot.family import CALLBACK_INTERVAL, ShareBox, Throttle
-from bot.served.live import ContentSource, Served
+from bot.served.live import ContentSource, Served, Serving
 from bot.storage import Language, Storage, User
 from bot.understand.reader import Reader
 
@@ -62,8 +62,9 @@ class Services:
 
 
 @dataclass(frozen=True)
-class Turn:
-    """One input from one user: who they are, and where they wrote (private chat or group)."""
+class Turn(Serving):
+    """One input from one user: who they are, and where they wrote (private chat or group).
+    `content` and `checker` are those of `served`, as they were when the input arrived."""
 
     services: Services
     user: User
@@ -94,16 +95,6 @@ class Turn:
     def is_admin(self) -> bool:
         """Whether the user is one of the configured admins."""
         return self.user.id in self.services.admin_ids
-
-    @property
-    def content(self) -> Content:
-        """The content this reply is made from."""
-        return self.served.content
-
-    @property
-    def checker(self) -> Checker:
-        """The checker built from that content."""
-        return self.served.checker
 
     @property
     def reader(self) -> Reader:

@@ -58,8 +58,9 @@ def fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
-class _Serving:
-    """What both sources offer: the served pair, and its two halves for convenience."""
+class Serving:
+    """The served pair (`served`) and its two halves for convenience: what both content
+    sources offer, and what a dialog turn reads."""
 
     served: Served
 
@@ -74,14 +75,14 @@ class _Serving:
         return self.served.checker
 
 
-class FixedContent(_Serving):
+class FixedContent(Serving):
     """Content that never changes (tests, benchmarks): the same interface, no reload."""
 
     def __init__(self, content: Content) -> None:
         self.served = Served.of(content)
 
 
-class LiveContent(_Serving):
+class LiveContent(Serving):
     """Holds the served content; `reload` swaps it only for a valid new set.
 
     `served` is replaced whole (one attribute write), so a reply that reads it once sees
