@@ -174,7 +174,7 @@ class TestTheScreenPuzzles:
     @pytest.mark.parametrize("said", ["下面那几个框框是干嘛的", "那个蓝色的字点了没反应"])
     async def test_how_to_use_the_screen_and_the_buttons(self, senior, conv, said: str) -> None:
         [reply] = await senior.send(conv(said))
-        assert reply.text.startswith(conv("别着急，我来说说怎么用："))
+        assert reply.text.startswith(conv("不要着急，我来说说怎么用："))
         assert conv("粘贴") in reply.text
         assert reply.keyboard is not None
 
