@@ -267,6 +267,7 @@ HARD_NEGATIVES = [
 #: the scam, to warn. Written after the first held-out set showed a quarter of such texts
 #: flagged; none of these is taken from that set.
 RETELLING = [
+    "社区民警讲座说，千万不要把钱转到所谓的安全账户",
     "妈，要是有人发短信说“您的社保卡异常，请点链接重新认证”，千万别点，直接打12333问。",
     "群里转的提醒：电话里说“我是你领导，明天来我办公室”的，再让你转账，都是骗子。",
     "社区公告：最近有人冒充燃气公司上门收“安全检查费”，请居民不要开门，发现后报警。",
