@@ -105,11 +105,22 @@ def build(patterns: tuple[Pattern, ...], content: Content) -> tuple[Checker, flo
     return checker, seconds, held
 
 
-def by_length(checker: Checker, texts: list[str], rounds: int) -> list[tuple[int, float]]:
-    """(length, median microseconds per check) for texts cut or joined to each length."""
+def by_length(checker: Checker, texts: list[str], rounds: int) -> list[tuple[int, float, float]]:
+    """(length, median microseconds per check, reads per check) for texts cut or joined to
+    each length. A text that reads as advice or news quoting a scam is read twice, the
+    second time outside the quotes; joined texts hold more such markers the longer they
+    are, so the cost per read is the cost per check over the reads."""
     rng = random.Random(5)
     pool = [t for t in texts if len(t) >= 40]
     out = []
+    reads = 0
+    judge = checker._judge
+
+    def counted(cleaned: str) -> object:
+        nonlocal reads
+        reads += 1
+        return judge(cleaned)
+
     for length in LENGTHS:
         samples = []
         for _ in range(40):
@@ -123,7 +134,12 @@ def by_length(checker: Checker, texts: list[str], rounds: int) -> list[tuple[int
                 t0 = time.perf_counter_ns()
                 checker.check(text)
                 times.append((time.perf_counter_ns() - t0) / 1e3)
-        out.append((length, statistics.median(times)))
+        reads = 0
+        checker._judge = counted  # type: ignore[method-assign]
+        for text in samples:
+            checker.check(text)
+        del checker._judge
+        out.append((length, statistics.median(times), reads / len(samples)))
     return out
 
 
@@ -161,9 +177,12 @@ def main() -> int:
             shipped = checker
     assert shipped is not None
     print("\ncost by length (shipped patterns, median of 40 texts x rounds):")
-    print(f"{'characters':>10} {'us/check':>9} {'ns/char':>8}")
-    for length, micros in by_length(shipped, texts, args.rounds):
-        print(f"{length:>10} {micros:>9.0f} {1000 * micros / length:>8.0f}")
+    print(f"{'characters':>10} {'us/check':>9} {'ns/char':>8} {'reads':>6} {'ns/char/read':>13}")
+    for length, micros, reads in by_length(shipped, texts, args.rounds):
+        per_char = 1000 * micros / length
+        print(
+            f"{length:>10} {micros:>9.0f} {per_char:>8.0f} {reads:>6.2f} {per_char / reads:>13.0f}"
+        )
     print(
         f"\ntarget with shipped patterns: >= {TARGET_RATE} msg/s and p99 <= {TARGET_P99_MS} ms: {'met' if ok else 'NOT met'}"
     )

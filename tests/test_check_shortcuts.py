@@ -107,3 +107,24 @@ def test_a_check_leaves_nothing_behind(pair: tuple[Checker, Checker]) -> None:
     first = [fast.check(t) for t in texts]
     again = [fast.check(t) for t in reversed(texts)][::-1]
     assert first == again
+
+
+def test_long_texts_find_the_same_phrases(pair: tuple[Checker, Checker]) -> None:
+    """In a long text a fuzzy phrase is compared only around its bigrams: the same phrases
+    are found as by comparing it with the whole text, so the same verdicts follow."""
+    import random
+
+    from bot.check.normalize import compact
+
+    fast, plain = pair
+    texts = [t for t in _texts() if len(t) >= 40]
+    rng = random.Random(11)
+    for length in (250, 600, 1500, 4000):
+        for _ in range(30):
+            joined = ""
+            while len(joined) < length:
+                joined += rng.choice(texts)
+            joined = joined[:length]
+            norm = compact(joined)
+            assert fast._find(norm)[0] == plain._find(norm)[0], joined[:60]
+            assert fast.check(joined) == plain.check(joined), joined[:60]

@@ -64,6 +64,10 @@ REQUEST_WEIGHT = 12
 SAFE_CAP = 80
 #: Phrases this long or longer also match fuzzily (shorter ones meet too many near-misses).
 FUZZY_MIN_LEN = 6
+#: In a text longer than this, a fuzzy phrase is compared only with the stretches around
+#: its bigrams, not with the whole text: the cost of a check then grows with the length of
+#: the text, not with its square (more candidates, each compared along more text).
+LOCAL_FUZZY_CHARS = 200
 #: Categories that name the *means* (a link, an app, a code) rather than the story. Most
 #: scams use these means, so when a story category also matches, the story names the scam.
 MEANS_CATEGORIES = frozenset({"phishing_link_app"})
@@ -177,7 +181,12 @@ class _PhraseIndex:
     compared with rapidfuzz.
     """
 
-    def __init__(self, phrases: Iterable[_Phrase], *, scanned: bool = False) -> None:
+    def __init__(
+        self, phrases: Iterable[_Phrase], *, scanned: bool = False, local: bool = True
+    ) -> None:
+        # `local` False compares fuzzy phrases with the whole of every text (the reference
+        # path: slower on long texts, the same phrases found).
+        self._local = local
         # Matching depends only on a phrase's normalised text, so index distinct texts.
         by_norm = {p.norm: p for p in phrases}
         self._norms = frozenset(by_norm)
@@ -208,15 +217,49 @@ class _PhraseIndex:
         shared = _bigrams(text) & self._fuzzy_grams
         counts = Counter(chain.from_iterable(map(fuzzy.__getitem__, shared)))
         phrases = self._fuzzy_phrases
+        local = self._local and len(text) > LOCAL_FUZZY_CHARS
+        positions: dict[str, list[int]] | None = None
         for ident, count in counts.items():
             p = phrases[ident]
-            if (
-                count >= p.need
-                and p.norm not in found
-                and fuzz.partial_ratio(p.norm, text, score_cutoff=p.cutoff)
-            ):
-                found.add(p.norm)
+            if count < p.need or p.norm in found:
+                continue
+            if not local:
+                if fuzz.partial_ratio(p.norm, text, score_cutoff=p.cutoff):
+                    found.add(p.norm)
+                continue
+            if positions is None:
+                positions = _bigram_positions(text, shared)
+            for start, end in _stretches(p, positions, len(text)):
+                if fuzz.partial_ratio(p.norm, text[start:end], score_cutoff=p.cutoff):
+                    found.add(p.norm)
+                    break
         return frozenset(found)
+
+
+def _bigram_positions(text: str, wanted: set[str]) -> dict[str, list[int]]:
+    """Where in `text` each of the `wanted` bigrams starts."""
+    out: dict[str, list[int]] = {}
+    for i, gram in enumerate(map(add, text, text[1:])):
+        if gram in wanted:
+            out.setdefault(gram, []).append(i)
+    return out
+
+
+def _stretches(p: _Phrase, positions: dict[str, list[int]], length: int) -> list[tuple[int, int]]:
+    """The stretches of a text (start, end) that hold every place where `p` may occur
+    fuzzily. A near match (about one character off) shares bigrams with the phrase, so it
+    lies within one phrase length of one of them; the stretches around them, merged, cover
+    it with a margin that keeps the comparison's ends off the match."""
+    reach = len(p.norm) + 2
+    starts = sorted(q for gram in p.bigrams for q in positions.get(gram, ()))
+    out: list[tuple[int, int]] = []
+    for q in starts:
+        start, end = max(0, q - reach), min(length, q + reach + 2)
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 class _RegexGate:
@@ -436,8 +479,9 @@ class Checker:
         score: FittedScore | None = None,
     ) -> None:
         """`own_texts` are what the bot itself sends; pasted back, they read as advice.
-        `prefilter` False tries every regex on every text (the same verdicts, slower: for
-        tests that show the shortcut changes nothing)."""
+        `prefilter` False tries every regex on every text and compares fuzzy phrases with
+        the whole text (the same verdicts, slower: for tests that show the shortcuts change
+        nothing)."""
         patterns = tuple(patterns)
         # The fitted score (`score`: another one, for `scripts/fit_check.py` and tests).
         self._score = score or shipped_score()
@@ -454,7 +498,9 @@ class Checker:
         self._retelling_labels = frozenset(m.label for m in signals.safe_markers if m.retells)
         self._blocklist = BlocklistIndex(blocklist.domains, blocklist.phones)
         rules = (*self._patterns, *self._signals, *self._safe)
-        self._index = _PhraseIndex((p for rule in rules for p in rule.phrases), scanned=True)
+        self._index = _PhraseIndex(
+            (p for rule in rules for p in rule.phrases), scanned=True, local=prefilter
+        )
         self._gate = _RegexGate(r for rule in rules for r in rule.regexes) if prefilter else None
         # One Aho-Corasick pass per text finds both the phrases and the regexes' literals.
         self._scan = _automaton(
