@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     """After a restart, alerts that fell due this long ago are still sent."""
     alert_plan_seconds: float = Field(default=60.0, gt=0)
     """How often the alert calendar is checked for alerts that fell due."""
+    picture_max_pixels: int = Field(default=40_000_000, ge=100_000)
+    """A picture with more pixels than this is not read (a decompression bomb, a poster)."""
+    picture_seconds: float = Field(default=30.0, gt=0)
+    """How long the bot waits for a picture to be read (queue included) before saying so."""
+    picture_queue: int = Field(default=8, ge=1)
+    """Pictures waiting to be read at most; more get "busy, send it again in a minute"."""
 
     @field_validator("timezone")
     @classmethod

@@ -26,6 +26,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.alerts.sender import MAX_IN_FLIGHT
 from bot.content.bundle import Content
 from bot.dialog.router import COMMANDS, Dialog
+from bot.pictures.worker import PictureWorker
 from bot.served.live import LiveContent
 from bot.settings import Settings
 from bot.startup import hold_database_or_report, open_content, open_storage_or_report
@@ -119,15 +120,18 @@ def register_handlers(
     names = [name for name, _ in COMMANDS]
     application.add_handler(CommandHandler(names, handlers.command, filters=new))
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
-    # 2. Texts, captions and forwarded messages: a menu button or a check.
+    # 2. Photos and image files (with their caption): read, then understood and checked.
+    pictures = filters.PHOTO | filters.Document.IMAGE
+    application.add_handler(MessageHandler(new & pictures, handlers.picture))
+    # 3. Texts, captions and forwarded messages: a menu button or a check.
     readable = filters.TEXT | filters.CAPTION
     application.add_handler(MessageHandler(new & readable, handlers.text))
-    # 3. An edited message in a private chat is checked again.
+    # 4. An edited message in a private chat is checked again.
     edited = filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(edited & readable & ~filters.COMMAND, handlers.text))
-    # 4. Everything else a person can send: stickers, photos, voice, ... (not service messages).
+    # 5. Everything else a person can send: stickers, photos, voice, ... (not service messages).
     application.add_handler(MessageHandler(new & ~filters.StatusUpdate.ALL, handlers.media))
-    # 5. Inline buttons.
+    # 6. Inline buttons.
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_error_handler(handlers.error)
 
@@ -168,7 +172,12 @@ def build_application(
     application.bot_data[ALERTS_KEY] = AlertService(settings, dialog, storage, alert_bot)
     if isinstance(content, LiveContent):
         application.bot_data[WATCH_KEY] = ContentWatcher(dialog, settings.admin_ids)
-    register_handlers(application, Handlers(dialog))
+    worker = PictureWorker(
+        queue=settings.picture_queue,
+        seconds=settings.picture_seconds,
+        max_pixels=settings.picture_max_pixels,
+    )
+    register_handlers(application, Handlers(dialog, worker))
     return application
 
 

@@ -12,6 +12,9 @@ and records what each chat sees.
 Pictures the bot sends (sendPhoto, in-process only: uploads are read from the request's
 multipart files) must be images, with a caption of at most 1024 characters.
 
+Pictures a person sends (`Person.send_picture`) are kept as files: getFile answers with a
+path (or "file is too big" beyond 20 MB, as Telegram does) and the file URL serves the bytes.
+
 Failures can be injected into sendMessage, per chat or per call: flood control (429 with
 `retry_after`), a blocked bot (403), server errors (5xx) and timeouts (with or without the
 message having reached Telegram first) — see `FakeTelegram.blocked`, `fail_chat`,
@@ -46,6 +49,8 @@ TOKEN = f"{BOT_ID}:TEST-token-for-the-fake-bot-api-000"
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+#: The largest file a bot may download with getFile.
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 #: What an uploaded photo must start with (Telegram only takes images).
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 MAX_CALLBACK_BYTES = 64
@@ -176,6 +181,9 @@ class FakeTelegram:
         self.clock: Callable[[], float] = time.perf_counter
         """Time stamps of calls (tests with a fake clock set theirs)."""
         self.send_calls = 0
+        self.files: dict[str, bytes] = {}
+        """Files people sent, by file_id (getFile and the download serve them)."""
+        self.chat_actions: list[tuple[int, str]] = []
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -277,6 +285,34 @@ class FakeTelegram:
             if self._updates or time.monotonic() >= deadline:
                 return list(self._updates)
             self._new_updates.wait(max(0.0, deadline - time.monotonic()))
+
+    def _api_getFile(self, params: dict[str, Any]) -> Any:
+        file_id = str(params.get("file_id") or "")
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        data = self.files[file_id]
+        if len(data) > MAX_DOWNLOAD_BYTES:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(data),
+            "file_path": f"files/{file_id}",
+        }
+
+    def download(self, url: str) -> tuple[int, bytes]:
+        """The bytes at a file URL (…/file/bot<token>/files/<file_id>)."""
+        with self._lock:
+            self.calls.append(Call("download", {"url": url}, self.clock()))
+            url = urllib.parse.unquote(url)
+            file_id = url.rsplit("/", 1)[-1]
+            if f"/file/bot{TOKEN}/files/" not in url or file_id not in self.files:
+                return 404, b'{"ok":false,"error_code":404,"description":"Not Found"}'
+            return 200, self.files[file_id]
+
+    def _api_sendChatAction(self, params: dict[str, Any]) -> Any:
+        self.chat_actions.append((self._chat_id(params), str(params.get("action"))))
+        return True
 
     def _api_sendMessage(self, params: dict[str, Any]) -> Any:
         chat_id = self._chat_id(params)
@@ -570,6 +606,8 @@ class FakeBotAPI(BaseRequest):
     ) -> tuple[int, bytes]:
         if self.network_pause:
             await asyncio.sleep(0)
+        if "/file/bot" in url:
+            return self.telegram.download(url)
         api_method = url.rsplit("/", 1)[-1]
         params = _decode_params(request_data)
         if api_method == "getUpdates":
@@ -612,6 +650,13 @@ class FakeBotHTTPServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 params = _parse_form(self.rfile.read(length), self.headers.get("Content-Type", ""))
                 path = urllib.parse.urlparse(self.path).path
+                if path.startswith("/file/bot"):
+                    code, data = telegram_state.download(path)
+                    self.send_response(code)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 match = re.fullmatch(r"/bot([^/]+)/([A-Za-z]+)", path)
                 if match is None or match.group(1) != TOKEN:
                     code, body = 404, {"ok": False, "error_code": 404, "description": "Not Found"}
@@ -743,6 +788,54 @@ class Person:
         return await self.deliver(
             {"update_id": self.telegram.new_update_id(), "message": self._message(**fields)}
         )
+
+    def picture_update(
+        self,
+        data: bytes,
+        *,
+        caption: str | None = None,
+        as_file: str | None = None,
+        album: str | None = None,
+        width: int = 1080,
+        height: int = 2400,
+    ) -> dict[str, Any]:
+        """A picture sent as a photo (Telegram's sizes, the largest last), or as a file named
+        `as_file`; `album` is the media group it belongs to."""
+        file_id = f"f{len(self.telegram.files) + 1}"
+        self.telegram.files[file_id] = data
+        fields: dict[str, Any] = {}
+        if as_file is not None:
+            mime = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}.get(
+                as_file.rsplit(".", 1)[-1], "application/octet-stream"
+            )
+            fields["document"] = {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_name": as_file,
+                "mime_type": mime,
+                "file_size": len(data),
+            }
+        else:
+            small = {"file_id": f"{file_id}s", "file_unique_id": f"s{file_id}", "width": 90}
+            fields["photo"] = [
+                {**small, "height": 200},
+                {
+                    "file_id": file_id,
+                    "file_unique_id": f"u{file_id}",
+                    "width": width,
+                    "height": height,
+                    "file_size": len(data),
+                },
+            ]
+        if caption is not None:
+            fields["caption"] = caption
+        if album is not None:
+            fields["media_group_id"] = album
+        return {"update_id": self.telegram.new_update_id(), "message": self._message(**fields)}
+
+    async def send_picture(self, data: bytes, **options: Any) -> list[Shown]:
+        """Send a picture (see `picture_update`); returns the bot's new messages."""
+        return await self.deliver(self.picture_update(data, **options))
 
     async def edit(self, message_id: int, text: str) -> list[Shown]:
         """Edit one's earlier message to `text`."""

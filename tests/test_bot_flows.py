@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.check.engine import Checker
 from bot.content.loader import Content
 from bot.dialog.lang import to_traditional
+from bot.settings import PROJECT_ROOT
 from bot.texts import verdict_text
 
 KEYBOARD = [
@@ -165,10 +166,12 @@ class TestCheck:
         [message] = await senior.send(POLICE_SCAM, forward_origin=origin)
         assert message.text.startswith(conv("🔴 高风险"))
 
-    async def test_a_caption_is_checked(self, senior, conv) -> None:
-        photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
-        [message] = await senior.send_fields(photo=photo, caption=POLICE_SCAM)
-        assert message.text.startswith(conv("🔴 高风险"))
+    async def test_a_caption_is_checked_with_its_picture(self, senior, conv) -> None:
+        """A harmless screenshot with a scam in its caption: the two are read together."""
+        picture = (PROJECT_ROOT / "tests/fixtures/screens/sms_parcel_hant.png").read_bytes()
+        [message] = await senior.send_picture(picture, caption=POLICE_SCAM, width=720, height=1600)
+        assert message.text.startswith(conv("📷 我看了您发的图片。"))
+        assert conv("🔴 高风险") in message.text
 
 
 class TestGuide:

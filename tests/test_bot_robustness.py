@@ -17,7 +17,6 @@ from bot.telegram_app import build_application, file_url
 from bot.texts import EMPTY_PROMPT, EXPIRED, SOMETHING_WRONG
 
 POLICE_SCAM = "我是公安局的，您的银行卡涉嫌洗钱，请把钱转到安全账户配合调查，不要告诉家人"
-PHOTO = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
 MEDIA = {
     "sticker": (
         {
@@ -32,10 +31,6 @@ MEDIA = {
             }
         },
         "收到您的表情啦 😊\n有拿不准的消息，直接转发或粘贴给我，我帮您看看。",
-    ),
-    "photo": (
-        {"photo": PHOTO},
-        "我还看不了图片。\n如果图片里有可疑的话，请把字打出来发给我，或者转发原来的消息。",
     ),
     "voice": (
         {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}},
@@ -74,7 +69,7 @@ class TestOtherMessages:
     async def test_media_gets_a_short_friendly_answer(
         self, harness, kind: str, language: str
     ) -> None:
-        """Stickers, photos without caption, voice, video, files, places, contacts, dice."""
+        """Stickers, voice, video, files, places, contacts, dice (pictures are read)."""
         harness.storage.set_language(1001, language)
         senior = harness.person(1001)
         fields, expected = MEDIA[kind]

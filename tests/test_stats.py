@@ -61,13 +61,15 @@ class TestCounters:
     def test_a_check_counts_its_risk_and_type_and_never_its_text(
         self, dialog: Dialog, storage: Storage, database_url: str
     ) -> None:
-        """One check adds one to (today, check, risk:category); the text is nowhere."""
+        """One check adds one to (today, check, risk:category) and to its source (text or
+        picture); the text is nowhere."""
         dialog.text(1, POLICE_SCAM)
         dialog.text(1, "妈，我晚上回家吃饭，帮我留点汤。")
         dialog.text(2, POLICE_SCAM)
         assert counters(storage) == {
             ("2026-12-01", "check", "high:impersonate_police"): 2,
             ("2026-12-01", "check", "none:-"): 1,
+            ("2026-12-01", "check_source", "text"): 3,
         }
         db = sqlite3.connect(sqlite_path(database_url))
         for row in db.execute("SELECT * FROM daily_counts"):
@@ -112,7 +114,10 @@ class TestCounters:
         """Counters name nobody, so /forget has nothing to remove there and keeps the totals."""
         dialog.text(1, POLICE_SCAM)
         storage.forget_user(1)
-        assert sum(counters(storage).values()) == 1
+        assert counters(storage) == {
+            ("2026-12-01", "check", "high:impersonate_police"): 1,
+            ("2026-12-01", "check_source", "text"): 1,
+        }
 
 
 class TestFigures:

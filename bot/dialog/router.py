@@ -8,8 +8,9 @@ changed and saved without yielding, so concurrent inputs from one user cannot in
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.alerts.quiet import QuietHours
@@ -22,6 +23,7 @@ from bot.dialog import (
     family,
     guide,
     menu,
+    picture,
     quiz,
     rescue,
     subscribe,
@@ -31,6 +33,7 @@ from bot.dialog import (
 from bot.dialog.context import Services, Turn
 from bot.dialog.lang import convert, localize
 from bot.lines import scrub
+from bot.pictures.read import PictureText
 from bot.served.live import ContentSource, FixedContent, LiveContent
 from bot.settings import Settings
 from bot.storage import LANGUAGES, Language, QuizProgress, Storage, StorageBusy, User
@@ -243,6 +246,29 @@ class Dialog:
         except StorageBusy:
             response = plain(BUSY)
         return self._finish(turn, replace(response, understood=reading.kind))
+
+    def picture(
+        self,
+        user_id: int,
+        found: Sequence[PictureText],
+        caption: str = "",
+        *,
+        private: bool = True,
+        some_unread: bool = False,
+    ) -> Response:
+        """Answer the text read in a picture (or in an album's pictures), with the caption
+        sent with it: the same understanding and check as a typed message."""
+        turn = self._turn(user_id, private)
+        flow = partial(
+            picture.picture, found=found, caption=scrub(caption), some_unread=some_unread
+        )
+        response = _unless_busy(flow, turn)
+        return self._finish(turn, replace(response, understood="picture"))
+
+    def picture_problem(self, user_id: int, kind: str, *, private: bool = True) -> Response:
+        """Answer a picture that could not be read (`kind`: see `picture.PROBLEMS`)."""
+        turn = self._turn(user_id, private)
+        return self._finish(turn, _unless_busy(lambda t: picture.problem(t, kind), turn))
 
     def media(self, user_id: int, kind: str, *, private: bool = True) -> Response:
         """Answer a message the bot cannot read: a sticker, a photo without caption, ..."""

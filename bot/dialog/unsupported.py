@@ -1,4 +1,4 @@
-"""Stickers, photos, voice and the rest: a short friendly answer saying what the bot can do."""
+"""Stickers, voice, video and the rest (pictures are read, see `picture.py`): a short friendly answer saying what the bot can do."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from bot.views.replies import Response, text
 #: What the bot says to each kind of message it cannot read. Unknown kinds get "other".
 ANSWERS: dict[str, str] = {
     "sticker": "收到您的表情啦 😊\n有拿不准的消息，直接转发或粘贴给我，我帮您看看。",
-    "photo": ("我还看不了图片。\n如果图片里有可疑的话，请把字打出来发给我，或者转发原来的消息。"),
     "voice": ("我还听不了语音。\n请把对方说的话用文字发给我，比如：“有人打电话说我涉嫌洗钱”。"),
     "video": "我还看不了视频。\n请用文字告诉我视频里对方说了什么，我帮您看看。",
     "document": (
@@ -21,5 +20,5 @@ ANSWERS: dict[str, str] = {
 
 
 def unsupported(turn: Turn, kind: str) -> Response:
-    """The answer to a message the bot cannot read (`kind`: sticker, photo, voice, ...)."""
+    """The answer to a message the bot cannot read (`kind`: sticker, voice, video, ...)."""
     return text(ANSWERS.get(kind, ANSWERS["other"]))

@@ -16,10 +16,12 @@ from bot.stats.figures import RISKS, WINDOWS, Figures, Window
 #: Kinds of counter. CHECK is keyed "risk:category" ("-" when no category), the quiz
 #: kinds by quiz id; QUIZ_SCORE sums the finished quizzes' scores in percent.
 CHECK = "check"
+#: Checks by what was checked: "text" (typed, pasted, forwarded) or "picture" (a screenshot).
+CHECK_SOURCE = "check_source"
 QUIZ_START = "quiz_start"
 QUIZ_FINISH = "quiz_finish"
 QUIZ_SCORE = "quiz_score"
-KINDS = (CHECK, QUIZ_START, QUIZ_FINISH, QUIZ_SCORE)
+KINDS = (CHECK, CHECK_SOURCE, QUIZ_START, QUIZ_FINISH, QUIZ_SCORE)
 #: The risks whose checks are counted per scam type (a low-risk guess is not a finding).
 TYPED_RISKS = ("high", "medium")
 
@@ -48,9 +50,13 @@ class StatsStore(Protocol):
         ...
 
 
-def record_check(store: StatsStore, day: str, risk: str, category: str | None) -> None:
-    """Count one answered check by its risk and scam type (never its text)."""
+def record_check(
+    store: StatsStore, day: str, risk: str, category: str | None, source: str = "text"
+) -> None:
+    """Count one answered check by its risk, scam type and source (text or picture), never
+    its content."""
     store.add_count(day, CHECK, f"{risk}:{category or '-'}")
+    store.add_count(day, CHECK_SOURCE, source)
 
 
 def record_quiz_start(store: StatsStore, day: str, quiz_id: str) -> None:
@@ -76,9 +82,12 @@ def window(store: StatsStore, now: float, tz: ZoneInfo, days: int) -> Window:
     counts = store.counts_since(start.isoformat())
     by_risk: dict[str, int] = dict.fromkeys(RISKS, 0)
     by_category: dict[str, int] = {}
+    by_source: dict[str, int] = {}
     started = finished = score_sum = 0
     for (kind, key), n in counts.items():
-        if kind == CHECK:
+        if kind == CHECK_SOURCE:
+            by_source[key] = by_source.get(key, 0) + n
+        elif kind == CHECK:
             risk, _, category = key.partition(":")
             by_risk[risk] = by_risk.get(risk, 0) + n
             if risk in TYPED_RISKS and category not in ("", "-"):
@@ -98,6 +107,7 @@ def window(store: StatsStore, now: float, tz: ZoneInfo, days: int) -> Window:
         subscribers=store.count_subscribers(),
         checks_by_risk=by_risk,
         checks_by_category=by_category,
+        checks_by_source=by_source,
         quizzes_started=started,
         quizzes_finished=finished,
         quiz_score_sum=score_sum,

@@ -17,6 +17,8 @@ from bot.taxonomy import CATEGORY_IDS, CATEGORY_NAMES
 WINDOWS = (7, 30)
 RISKS = ("high", "medium", "low", "none")
 RISK_NAMES = {"high": "高风险", "medium": "有风险", "low": "风险较低", "none": "没发现问题"}
+SOURCES = ("text", "picture")
+SOURCE_NAMES = {"text": "文字", "picture": "图片"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Window:
     checks_by_risk: Mapping[str, int] = field(default_factory=dict)
     checks_by_category: Mapping[str, int] = field(default_factory=dict)
     """High- and medium-risk checks by scam type (a low-risk guess is not counted here)."""
+    checks_by_source: Mapping[str, int] = field(default_factory=dict)
+    """Checks by what was checked: "text" or "picture" (counted since pictures are read)."""
     quizzes_started: int = 0
     quizzes_finished: int = 0
     quiz_score_sum: int = 0
@@ -76,6 +80,14 @@ def _rows(fig: Figures) -> list[tuple[str, str, list[str]]]:
                 f"checks_{risk}",
                 f"　{RISK_NAMES[risk]}",
                 [str(w.checks_by_risk.get(risk, 0)) for w in fig.windows],
+            )
+        )
+    for source in SOURCES:
+        rows.append(
+            (
+                f"checks_from_{source}",
+                f"　来自{SOURCE_NAMES[source]}",
+                [str(w.checks_by_source.get(source, 0)) for w in fig.windows],
             )
         )
     longest = max(fig.windows, key=lambda w: w.days, default=None)

@@ -17,12 +17,15 @@ from functools import partial
 from typing import TypeVar
 
 from telegram import Bot, CallbackQuery, Chat, Message, MessageEntity, Update, User
-from telegram.constants import ChatType
+from telegram.constants import ChatAction, ChatType
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.dialog.lang import convert
 from bot.dialog.router import Dialog
+from bot.pictures.errors import MAX_BYTES
+from bot.pictures.read import PictureText
+from bot.pictures.worker import PictureWorker
 from bot.texts import SOMETHING_WRONG
 from bot.tg.locks import KeyedLocks
 from bot.tg.logsafe import mask
@@ -35,10 +38,9 @@ Context = ContextTypes.DEFAULT_TYPE
 T = TypeVar("T")
 
 #: Message attributes the bot cannot read, checked in this order (an animation also has a
-#: document), and what the dialog calls each.
+#: document), and what the dialog calls each. Photos and image files are read instead.
 MEDIA_KINDS: tuple[tuple[str, str], ...] = (
     ("sticker", "sticker"),
-    ("photo", "photo"),
     ("voice", "voice"),
     ("audio", "voice"),
     ("video_note", "video"),
@@ -57,6 +59,11 @@ MEDIA_KINDS: tuple[tuple[str, str], ...] = (
 #: Dialog turns running at once (each waits at most a couple of seconds for a database lock;
 #: the check is pure Python, so more threads would not make it faster).
 DIALOG_THREADS = 16
+#: The pictures of an album arrive as separate updates within a moment: the first waits
+#: this long for the others, so that the album gets one answer.
+ALBUM_SECONDS = 1.5
+#: Image files a senior may send as a document instead of a photo.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif")
 #: The short notice when a button press failed (a callback answer is at most 200 characters).
 PRESS_FAILED = "抱歉，出了点问题，请再点一次"
 
@@ -138,13 +145,30 @@ def addressed_text(message: Message, bot_id: int, username: str | None) -> str |
     return raw
 
 
+def picture_file(message: Message) -> tuple[str, int | None] | None:
+    """(file id, size) of the picture a message carries: the largest size of a photo, or a
+    document that is an image by its type or name; None when it carries none."""
+    if message.photo:
+        largest = message.photo[-1]
+        return largest.file_id, largest.file_size
+    document = message.document
+    if document is None:
+        return None
+    name = (document.file_name or "").lower()
+    if (document.mime_type or "").startswith("image/") or name.endswith(IMAGE_SUFFIXES):
+        return document.file_id, document.file_size
+    return None
+
+
 class Handlers:
     """The bot's handlers, bound to one dialog core."""
 
-    def __init__(self, dialog: Dialog) -> None:
+    def __init__(self, dialog: Dialog, pictures: PictureWorker | None = None) -> None:
         self.dialog = dialog
         self.locks = KeyedLocks()
         self._pool = ThreadPoolExecutor(DIALOG_THREADS, thread_name_prefix="dialog")
+        self.pictures = pictures or PictureWorker()
+        self._albums: dict[str, list[Message]] = {}
 
     async def _ask(self, question: Callable[[], T]) -> T:
         """Run one dialog call in the worker pool (see the module docstring)."""
@@ -160,6 +184,7 @@ class Handlers:
     def close(self) -> None:
         """Let the turns in progress finish and stop the worker threads."""
         self._pool.shutdown(wait=True)
+        self.pictures.close()
 
     async def _answer(self, update: Update, context: Context, response: Response) -> None:
         message = update.effective_message
@@ -252,6 +277,86 @@ class Handlers:
                 return
         answer = partial(self.dialog.media, user.id, kind, private=_private(message.chat))
         await self._reply(update, context, user.id, answer)
+
+    async def picture(self, update: Update, context: Context) -> None:
+        """A photo or an image file: read it (off the event loop), then answer what it says
+        as if it had been typed. An album's pictures are answered once, together."""
+        message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+        if message is None or user is None or chat is None:
+            return
+        caption = addressed_text(message, context.bot.id, context.bot.username)
+        if not _private(chat) and caption is None:
+            replied = message.reply_to_message
+            if (
+                replied is None
+                or replied.from_user is None
+                or replied.from_user.id != context.bot.id
+            ):
+                return  # a group picture not meant for the bot
+        group = message.media_group_id
+        if group is not None:
+            if group in self._albums:
+                self._albums[group].append(message)
+                return
+            self._albums[group] = [message]
+            await asyncio.sleep(ALBUM_SECONDS)
+        messages = self._albums.pop(group, [message]) if group is not None else [message]
+        async with self.locks.hold(user.id):
+            await self._typing(context, chat.id)
+            read: list[PictureText] = []
+            problems: list[str] = []
+            for one in messages:
+                outcome = await self._read_picture(context, one)
+                if isinstance(outcome, PictureText):
+                    read.append(outcome)
+                else:
+                    problems.append(outcome)
+            captions = [
+                c
+                for c in (addressed_text(m, context.bot.id, context.bot.username) for m in messages)
+                if c
+            ]
+            private = _private(chat)
+            if not read and captions and problems[0] in ("download", "not_image"):
+                # The picture never came, but its caption did: check what was written.
+                answer = partial(self.dialog.text, user.id, "\n".join(captions), private=private)
+            elif read:
+                answer = partial(
+                    self.dialog.picture,
+                    user.id,
+                    read,
+                    "\n".join(captions),
+                    private=private,
+                    some_unread=bool(problems),
+                )
+            else:
+                answer = partial(self.dialog.picture_problem, user.id, problems[0], private=private)
+            await self._answer(update, context, await self._ask(answer))
+
+    async def _typing(self, context: Context, chat_id: int) -> None:
+        """Show "typing…" while the picture is read (best effort: a failure changes nothing)."""
+        try:
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError as exc:
+            log.info("could not show the typing status: %s", mask(repr(exc)))
+
+    async def _read_picture(self, context: Context, message: Message) -> PictureText | str:
+        """Download one picture and read it; a problem's name when that fails."""
+        found = picture_file(message)
+        if found is None:
+            return "not_image"
+        file_id, size = found
+        if size is not None and size > MAX_BYTES:
+            return "too_large"  # Telegram would refuse the download anyway
+        try:
+            tg_file = await context.bot.get_file(file_id)
+            data = bytes(await tg_file.download_as_bytearray())
+        except TelegramError as exc:
+            if "too big" in str(exc).lower():
+                return "too_large"
+            log.warning("a picture could not be downloaded: %s", mask(repr(exc)))
+            return "download"
+        return await self.pictures.read(data)
 
     async def button(self, update: Update, context: Context) -> None:
         """A pressed inline button. The query is answered exactly once, whatever happens."""
