@@ -15,6 +15,7 @@ from bot import batch
 from bot.check.engine import Checker
 from bot.content.loader import Content, ContentError, load_content
 from bot.lines import decode_line, scrub
+from bot.pictures.errors import PictureError
 from bot.settings import Settings
 
 
@@ -52,9 +53,28 @@ def _batch_line(checker: Checker, lineno: int, line: str) -> dict[str, Any]:
         return {"id": None, "line": lineno, "error": "'id' must be a string or a number"}
     if isinstance(ident, str):
         ident = scrub(ident)
+    if isinstance(item.get("image"), str) and "text" not in item:
+        try:
+            read = _read_image(Path(item["image"]))
+        except (OSError, PictureError) as exc:
+            return {"id": ident, "line": lineno, "error": _image_error(exc)}
+        return {"id": ident, **checker.check(read).to_dict(), "source": "picture"}
     if not isinstance(item.get("text"), str):
-        return {"id": ident, "line": lineno, "error": "missing string 'text'"}
+        return {"id": ident, "line": lineno, "error": "missing string 'text' (or 'image')"}
     return {"id": ident, **checker.check(scrub(item["text"])).to_dict()}
+
+
+def _read_image(path: Path) -> str:
+    """The conversation read in a picture file (raises OSError or PictureError)."""
+    from bot.pictures.read import read_picture
+
+    return read_picture(path.read_bytes()).text
+
+
+def _image_error(exc: Exception) -> str:
+    if isinstance(exc, PictureError):
+        return f"picture not read: {exc.problem}"
+    return f"cannot open the picture file: {type(exc).__name__}"
 
 
 def _answer_line(checker: Checker, lineno: int, raw: str | bytes) -> str:
@@ -78,6 +98,30 @@ def _jsonl(checker: Checker, stdin: TextIO | BinaryIO, stdout: TextIO, workers: 
     return 0
 
 
+def _check_image(checker: Checker, content: Content, args: argparse.Namespace) -> int:
+    """`check --image FILE`: read the picture, then check what it says."""
+    from bot.dialog.picture import PROBLEMS
+
+    try:
+        read = _read_image(Path(args.image))
+    except OSError as exc:
+        print(f"打不开这个文件：{args.image}（{type(exc).__name__}）", file=sys.stderr)
+        return 2
+    except PictureError as exc:
+        print(PROBLEMS[exc.problem], file=sys.stderr)
+        return 1
+    verdict = checker.check(read)
+    if args.json:
+        out = {**verdict.to_dict(), "source": "picture", "read": read}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        from bot.texts import verdict_text
+
+        print(f"图片上读到：\n{read}\n")
+        print(verdict_text(verdict, content.guidance, read))
+    return 0
+
+
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     content = _load(settings)
     if content is None:
@@ -86,6 +130,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if args.jsonl:
         workers = args.workers if args.workers else batch.default_workers()
         return _jsonl(checker, sys.stdin.buffer, sys.stdout, workers)
+    if args.image is not None:
+        return _check_image(checker, content, args)
     text = " ".join(args.text) if args.text else sys.stdin.read()
     if not text.strip():
         print('请给出要检查的文字，例如：python -m bot check "有人说我涉嫌洗钱"', file=sys.stderr)
@@ -166,7 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("text", nargs="*", help="the message (read from stdin if omitted)")
     mode = check.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print the verdict as JSON")
-    mode.add_argument("--jsonl", action="store_true", help='batch: {"id","text"} lines on stdin')
+    mode.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='batch: {"id","text"} or {"id","image": PATH} lines on stdin',
+    )
+    check.add_argument("--image", metavar="FILE", help="check the text read in a picture")
     check.add_argument(
         "--workers",
         type=int,

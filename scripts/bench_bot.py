@@ -23,6 +23,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -105,8 +107,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def run(users: int, rounds: int, seed: int, rate: float) -> None:
-    """One measured run; `rate` is the offered load in updates/s (0: as fast as possible)."""
+@asynccontextmanager
+async def bench_bot() -> AsyncIterator[tuple[FakeTelegram, Any, Content]]:
+    """The real Application on the fake Bot API (yielding on every call, no flood limits),
+    on a database of its own: (the fake, the application, the content)."""
     content = load_content(ROOT)
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.db"
@@ -118,6 +122,16 @@ async def run(users: int, rounds: int, seed: int, rate: float) -> None:
             settings, content, storage, request=api, get_updates_request=api, rate_limiter=None
         )
         await application.initialize()
+        try:
+            yield telegram, application, content
+        finally:
+            await application.shutdown()
+            storage.close()
+
+
+async def run(users: int, rounds: int, seed: int, rate: float) -> None:
+    """One measured run; `rate` is the offered load in updates/s (0: as fast as possible)."""
+    async with bench_bot() as (telegram, application, content):
         people = [Person(telegram, application, 10_000 + i) for i in range(users)]
         timings: list[float] = []
         # warm-up: one session, not counted
@@ -131,8 +145,6 @@ async def run(users: int, rounds: int, seed: int, rate: float) -> None:
             )
         )
         elapsed = time.perf_counter() - started
-        await application.shutdown()
-        storage.close()
     assert not telegram.errors, telegram.errors
     assert not telegram.pending_queries
     offered = f"offered ~{rate:.0f} updates/s" if rate else "offered: as fast as possible"

@@ -150,3 +150,42 @@ def test_a_refused_token_stops_start_up_with_one_clear_line(tmp_path: Path) -> N
     assert done.returncode == 2
     assert "Telegram 不认这个令牌" in done.stderr and "Traceback" not in done.stderr
     assert "not-the-token" not in done.stderr
+
+
+def test_the_real_process_reads_a_screenshot(tmp_path: Path) -> None:
+    """A photo through polling: getFile, the download over HTTP, the reading, the reply."""
+    from bot.settings import PROJECT_ROOT
+
+    telegram = FakeTelegram()
+    picture = PROJECT_ROOT / "tests" / "fixtures" / "screens" / "sms_prize_hans.png"
+    telegram.files["f1"] = picture.read_bytes()
+    user = {"id": 4343, "is_bot": False, "first_name": "张阿姨"}
+    telegram.push_update(
+        {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": 4343, "type": "private", "first_name": "张阿姨"},
+                "from": user,
+                "photo": [{"file_id": "f1", "file_unique_id": "u1", "width": 720, "height": 1600}],
+            },
+        }
+    )
+    with FakeBotHTTPServer(telegram) as server:
+        process = _start(bot_env(server.base_url, tmp_path), tmp_path)
+        try:
+            assert _wait_for_reply(telegram, process, 4343), f"no reply; exit={process.poll()}"
+            [reply] = [m for m in telegram.screen(4343) if m.from_bot]
+            assert reply.text.startswith("📷 我看了您发的图片。")
+            assert "🔴 高风险" in reply.text and "中奖" in reply.text
+            assert {"getFile", "download", "sendChatAction"} <= {c.method for c in telegram.calls}
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=STOP_DEADLINE)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=STOP_DEADLINE)
+            _, stderr = process.communicate()
+        assert "领奖前需按规定" not in stderr, "what a picture says is never logged"
+        assert telegram.errors == []

@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
-CORE = ("bot.check", "bot.understand", "bot.dialog", "bot.content", "bot.alerts", "bot.storage")
+CORE = (
+    "bot.check",
+    "bot.understand",
+    "bot.dialog",
+    "bot.content",
+    "bot.alerts",
+    "bot.storage",
+    "bot.pictures",
+)
 
 
 def _loaded_by(module: str) -> set[str]:

@@ -250,3 +250,55 @@ class TestTheWorker:
             assert late.text == PROBLEMS["timeout"]
             assert hello.text and answered_other < 0.5
             handlers.pictures.close()
+
+
+class TestCommandLine:
+    def test_check_image_reads_then_checks(self, capsys) -> None:
+        from bot.cli import main
+
+        assert main(["check", "--image", str(SCREENS / "sms_shebao_hans.png")]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("图片上读到：\n【医保服务中心】")
+        assert RISK_MARKERS["high"] in out
+
+    def test_check_image_on_a_bad_picture_says_why(self, capsys) -> None:
+        from bot.cli import main
+
+        assert main(["check", "--image", str(SCREENS / "blank.png")]) == 1
+        assert capsys.readouterr().err.strip() == PROBLEMS["no_text"]
+        assert main(["check", "--image", str(SCREENS / "missing.png")]) == 2
+        assert "打不开这个文件" in capsys.readouterr().err
+
+    def test_jsonl_lines_may_carry_an_image(self, capsys, monkeypatch) -> None:
+        import json
+
+        from bot.cli import main
+
+        lines = [
+            {"id": "a", "image": str(SCREENS / "sms_prize_hans.png")},
+            {"id": "b", "image": str(SCREENS / "not_an_image.png")},
+            {"id": "c", "text": "妈，我晚上回家吃饭"},
+        ]
+        stdin = io.TextIOWrapper(io.BytesIO("".join(json.dumps(x) + "\n" for x in lines).encode()))
+        monkeypatch.setattr("sys.stdin", stdin)
+        assert main(["check", "--jsonl", "--workers", "1"]) == 0
+        a, b, c = (json.loads(x) for x in capsys.readouterr().out.splitlines())
+        assert a["id"] == "a" and a["source"] == "picture" and a["risk"] == "high"
+        assert b == {"id": "b", "line": 2, "error": "picture not read: not_image"}
+        assert c["risk"] == "none" and "source" not in c
+
+
+def test_the_bot_starts_without_the_reader() -> None:
+    """Start-up stays as fast as before: the OCR models, onnxruntime and numpy load on the
+    first picture, not when the bot starts."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, bot.telegram_app, bot.cli, bot.console;"
+        "print(sorted(m for m in ('rapidocr', 'onnxruntime', 'cv2', 'numpy') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT
+    )
+    assert out.stdout.strip() == "[]"
