@@ -124,9 +124,9 @@ class TestThroughTheBot:
         senior = bot.person(1001)
         [reply] = await senior.send_picture(screen("chat_police_hans"))
         first, second, *rest = reply.text.split("\n")
-        assert first == READ
-        assert second.startswith("图片里这句要当心：「")
-        quoted = [x.split("「", 1)[1].rstrip("」") for x in (second, *rest) if "要当心" in x]
+        assert (first, second) == (READ, "图片里要当心的话：")
+        quoted = [x[1:-1] for x in rest if x.startswith("「")]
+        assert len(quoted) == 2
         truth = TRUTH["chat_police_hans"]["risk_lines"]
         assert all(
             any(truth_line.startswith(q.rstrip("…")) for truth_line in truth) for q in quoted
@@ -137,7 +137,7 @@ class TestThroughTheBot:
 
     async def test_a_harmless_sms_says_what_it_read_and_the_next_step(self, bot) -> None:
         [reply] = await bot.person(1002).send_picture(screen("sms_bank_hans"))
-        assert reply.text.startswith(f"{READ}\n图片上写着：「")
+        assert reply.text.startswith(f"{READ}\n图片上写着：\n「【")
         assert RISK_MARKERS["none"] in reply.text
         assert reply.text.endswith("👉 还有拿不准的，随时再发给我；着急的事，打 96110 问一问。")
 

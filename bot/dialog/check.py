@@ -25,8 +25,8 @@ TRUE_OR_NOT = {
 #: How a reply to a picture opens: it was read, and what it says (the risky lines, or the
 #: first line when nothing is wrong, so the senior sees what was read).
 PICTURE_READ = "📷 我看了您发的图片。"
-PICTURE_RISKY = "图片里这句要当心：「{}」"
-PICTURE_SAYS = "图片上写着：「{}」"
+PICTURE_RISKY = "图片里要当心的话："
+PICTURE_SAYS = "图片上写着："
 #: A quoted line is cut to this many characters.
 QUOTE_CHARS = 60
 #: The last line of a reply that found nothing: what to do next.
@@ -87,5 +87,7 @@ def check(
 def picture_lead(flagged: bool, lines: tuple[str, ...]) -> str:
     """The opening of a reply to a picture: read, and quoted."""
     shown = [x if len(x) <= QUOTE_CHARS else x[: QUOTE_CHARS - 1] + "…" for x in lines]
-    form = PICTURE_RISKY if flagged else PICTURE_SAYS
-    return "\n".join([PICTURE_READ, *(form.format(x) for x in shown)])
+    if not shown:
+        return PICTURE_READ
+    heading = PICTURE_RISKY if flagged else PICTURE_SAYS
+    return "\n".join([PICTURE_READ, heading, *(f"「{x}」" for x in shown), ""])
