@@ -1,8 +1,9 @@
 """Reading the text in a picture offline with RapidOCR (PP-OCR models inside its wheel).
 
 The models are loaded once, on the first picture, never at start-up: a bot that is never
-sent a picture pays nothing. One engine is shared; each reading holds a lock, since one
-onnxruntime session per model is not meant to run two pictures at once in our pool.
+sent a picture pays nothing. One engine is shared and reads one picture at a time (a lock):
+the bot's worker has one thread anyway, and the command line's batch workers are separate
+processes, each with its own engine.
 """
 
 from __future__ import annotations
