@@ -32,6 +32,7 @@ import io
 import random
 import sys
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -366,6 +367,24 @@ def draw_system(c: Canvas, y: float, text: str, spec: Spec) -> None:
     c.text((c.w / 2, y + c.u(spec["system_h"]) / 2), text, 30, (150, 150, 150), anchor="mm")
 
 
+def laid_out(
+    c: Canvas, screen: Screen, spec: Spec, share: float, y: float, bottom: int, least: float = 0
+) -> Iterator[tuple[float, Bubble, float]]:
+    """The messages laid out from `y` down, bubbles at most `share` of the width: draws the
+    system lines itself and yields each bubble with its top and height (a row is at least
+    `least` tall, an avatar's height)."""
+    items = prepare(c, screen, spec, c.w * share - c.u(2 * spec["pad_x"]))
+    check_fit(screen, round(y), bottom, layout_height(c, items, spec))
+    for kind, item in items:
+        if kind == "system":
+            draw_system(c, y, item, spec)
+            y += c.u(spec["system_h"])
+            continue
+        bh = bubble_height(c, item, spec)
+        yield y, item, bh
+        y += max(bh, least) + c.u(spec["gap"])
+
+
 def check_fit(screen: Screen, top: int, bottom: int, needed: int) -> None:
     if top + needed > bottom:
         raise RenderError(
@@ -402,21 +421,11 @@ def render_sms(screen: Screen, fonts: Fonts, rng: random.Random) -> Image.Image:
     arrow = [(cx - c.u(16), cy - c.u(14)), (cx + c.u(18), cy), (cx - c.u(16), cy + c.u(14))]
     c.draw.polygon(arrow, fill=(255, 255, 255))
     # Messages.
-    max_bubble = c.w * 0.74
-    max_text_w = max_bubble - c.u(2 * spec["pad_x"])
-    items = prepare(c, screen, spec, max_text_w)
-    y = float(top + head_h + c.u(20))
-    check_fit(screen, round(y), bar_top - c.u(20), layout_height(c, items, spec))
     body = c.font(spec["body"])
-    for kind, item in items:
-        if kind == "system":
-            draw_system(c, y, item, spec)
-            y += c.u(spec["system_h"])
-            continue
-        b: Bubble = item
+    start = float(top + head_h + c.u(20))
+    for y, b, bh in laid_out(c, screen, spec, 0.74, start, bar_top - c.u(20)):
         text_w = max(body.getlength(line) for line in b.lines)
         bw = text_w + c.u(2 * spec["pad_x"])
-        bh = bubble_height(c, b, spec)
         if b.who == "me":
             x0, fill, ink = c.w - c.u(40) - bw, (52, 120, 246), (255, 255, 255)
         else:
@@ -426,7 +435,6 @@ def render_sms(screen: Screen, fonts: Fonts, rng: random.Random) -> Image.Image:
         for line in b.lines:
             c.text((x0 + c.u(spec["pad_x"]), ty + c.u(spec["line_h"]) / 2), line, 40, ink)
             ty += c.u(spec["line_h"])
-        y += bh + c.u(spec["gap"])
     return c.img
 
 
@@ -486,19 +494,9 @@ def render_chat(screen: Screen, fonts: Fonts, rng: random.Random) -> Image.Image
     gap = c.u(18)
     them_color = AVATAR_COLORS[zlib.crc32(screen.id.encode()) % len(AVATAR_COLORS)]
     me_color: Color = (96, 125, 160)
-    max_bubble = c.w * 0.64
-    max_text_w = max_bubble - c.u(2 * spec["pad_x"])
-    items = prepare(c, screen, spec, max_text_w)
-    y = float(top + head_h + c.u(24))
-    check_fit(screen, round(y), bar_top - c.u(20), layout_height(c, items, spec))
     body = c.font(spec["body"])
-    for kind, item in items:
-        if kind == "system":
-            draw_system(c, y, item, spec)
-            y += c.u(spec["system_h"])
-            continue
-        b: Bubble = item
-        bh = bubble_height(c, b, spec)
+    start = float(top + head_h + c.u(24))
+    for y, b, bh in laid_out(c, screen, spec, 0.64, start, bar_top - c.u(20), avatar):
         mine = b.who == "me"
         if b.transfer:
             bw = float(c.u(spec["card_w"]))
@@ -552,7 +550,6 @@ def render_chat(screen: Screen, fonts: Fonts, rng: random.Random) -> Image.Image
         for line in b.lines:
             c.text((tx, ly + c.u(spec["line_h"]) / 2), line, 40, ink)
             ly += c.u(spec["line_h"])
-        y += max(bh, avatar) + c.u(spec["gap"])
     return c.img
 
 

@@ -188,6 +188,16 @@ class TestThroughTheBot:
         [reply] = await bot.person(1008).send_picture(screen("not_an_image"), as_file="x.png")
         assert reply.text == PROBLEMS["not_image"]
 
+    async def test_a_caption_whose_file_is_no_picture_is_still_checked(self, bot) -> None:
+        [reply] = await bot.person(1013).send_picture(
+            screen("not_an_image"),
+            as_file="x.png",
+            caption="我是公安局的，您涉嫌洗钱，请把钱转到安全账户，不要告诉家人",
+        )
+        assert reply.text.startswith(RISK_MARKERS["high"])
+        counts = bot.storage.counts_since("2000-01-01")
+        assert counts[(CHECK_SOURCE, "text")] == 1
+
     async def test_over_20_mb_is_not_even_downloaded(self, bot) -> None:
         [reply] = await bot.person(1009).send_picture(b"\xff" * (20 * 1024 * 1024 + 10))
         assert reply.text == PROBLEMS["too_large"]
@@ -241,14 +251,13 @@ class TestTheWorker:
 
             handlers.pictures = PictureWorker(seconds=0.5, read=stuck)
             senior, other = harness.person(1011), harness.person(1012)
-            started = time.perf_counter()
             picture = asyncio.ensure_future(senior.send_picture(screen("sms_bank_hans")))
             await asyncio.sleep(0.05)
             [hello] = await other.send("/start")
-            answered_other = time.perf_counter() - started
+            # The other senior is answered while the picture is still being waited for.
+            assert hello.text and not picture.done()
             [late] = await picture
             assert late.text == PROBLEMS["timeout"]
-            assert hello.text and answered_other < 0.5
             handlers.pictures.close()
 
 

@@ -68,7 +68,7 @@ def picture(
         checked,
         verdict=verdict,
         asks_if_true=asks,
-        picture=quoted(turn, said, verdict),
+        picture=quoted(said, verdict),
     )
     if some_unread and reply.replies:
         first = reply.replies[0]
@@ -76,7 +76,7 @@ def picture(
     return reply
 
 
-def quoted(turn: Turn, said: Sequence[Said], verdict: Verdict) -> tuple[str, ...]:
+def quoted(said: Sequence[Said], verdict: Verdict) -> tuple[str, ...]:
     """The lines to quote: for a warning, the other side's one or two riskiest turns (what
     they ask the senior to do); otherwise the first line read."""
     if not said:

@@ -45,6 +45,9 @@ from bot.views.replies import text as plain
 
 Flow = Callable[[Turn], Response]
 
+#: Pictures that never arrived or were no picture: their caption is checked as a text.
+UNREAD_BUT_CAPTIONED = ("download", "not_image")
+
 #: The commands, in the order of the command menu, with their menu descriptions.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "开始，显示大按钮"),
@@ -253,22 +256,23 @@ class Dialog:
         found: Sequence[PictureText],
         caption: str = "",
         *,
+        problems: Sequence[str] = (),
         private: bool = True,
-        some_unread: bool = False,
     ) -> Response:
-        """Answer the text read in a picture (or in an album's pictures), with the caption
-        sent with it: the same understanding and check as a typed message."""
+        """Answer the pictures of one message (or of an album): the text read in them, with
+        the caption, gets the same understanding and check as a typed message; `problems`
+        are why the others could not be read (see `picture.PROBLEMS`). When none was read,
+        the first problem is said — or the caption is checked, if the picture never came."""
+        caption = scrub(caption)
+        if not found and caption.strip() and problems and problems[0] in UNREAD_BUT_CAPTIONED:
+            return self.text(user_id, caption, private=private)
         turn = self._turn(user_id, private)
-        flow = partial(
-            picture.picture, found=found, caption=scrub(caption), some_unread=some_unread
-        )
+        if not found:
+            kind = problems[0] if problems else "no_text"
+            return self._finish(turn, _unless_busy(lambda t: picture.problem(t, kind), turn))
+        flow = partial(picture.picture, found=found, caption=caption, some_unread=bool(problems))
         response = _unless_busy(flow, turn)
         return self._finish(turn, replace(response, understood="picture"))
-
-    def picture_problem(self, user_id: int, kind: str, *, private: bool = True) -> Response:
-        """Answer a picture that could not be read (`kind`: see `picture.PROBLEMS`)."""
-        turn = self._turn(user_id, private)
-        return self._finish(turn, _unless_busy(lambda t: picture.problem(t, kind), turn))
 
     def media(self, user_id: int, kind: str, *, private: bool = True) -> Response:
         """Answer a message the bot cannot read: a sticker, a photo without caption, ..."""

@@ -96,7 +96,7 @@ class Screen:
         return "\n".join(body)
 
 
-def furniture(line: Line, width: float, height: float) -> bool:
+def furniture(line: Line, height: float) -> bool:
     """Whether a line is part of the screen, not of a message."""
     text = line.text.strip()
     if _INTERFACE.search(text):
@@ -108,12 +108,12 @@ def furniture(line: Line, width: float, height: float) -> bool:
     return line.top >= height * (1 - BOTTOM_BAND) and len(text) <= 4
 
 
-def _title(lines: list[Line], width: float, height: float) -> Line | None:
+def _title(lines: list[Line], height: float) -> Line | None:
     """The name or number at the top, centred (or near the left, after a back arrow)."""
     for line in lines:
         if line.bottom > height * TOP_BAND:
             break
-        if not furniture(line, width, height):
+        if not furniture(line, height):
             return line
     return None
 
@@ -132,10 +132,10 @@ def read_screen(lines: list[Line], width: float, height: float) -> Screen:
     side's when it is nearer the left edge than the right (the senior's hug the right).
     """
     ordered = sorted(lines, key=lambda line: (line.top, line.left))
-    title = _title(ordered, width, height)
+    title = _title(ordered, height)
     bubbles: list[list[Line]] = []
     for line in ordered:
-        if line is title or furniture(line, width, height):
+        if line is title or furniture(line, height):
             continue
         if bubbles:
             last = bubbles[-1][-1]

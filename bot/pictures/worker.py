@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.pictures.errors import PictureError
-from bot.pictures.read import PictureText, read_picture
+from bot.pictures.read import MAX_PIXELS, PictureText, read_picture
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ class PictureWorker:
         *,
         queue: int = 8,
         seconds: float = 30.0,
-        max_pixels: int = 40_000_000,
+        max_pixels: int = MAX_PIXELS,
         read: Callable[[bytes], PictureText] | None = None,
     ) -> None:
         self._queue = queue

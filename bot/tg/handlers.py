@@ -85,6 +85,12 @@ def media_kind(message: Message) -> str | None:
     return None
 
 
+def _replies_to(message: Message, bot_id: int) -> bool:
+    """Whether the message answers one of the bot's own (how a group talks to it)."""
+    replied = message.reply_to_message
+    return replied is not None and replied.from_user is not None and replied.from_user.id == bot_id
+
+
 def _private(chat: Chat | None) -> bool:
     return chat is None or chat.type == ChatType.PRIVATE
 
@@ -124,10 +130,7 @@ def addressed_text(message: Message, bot_id: int, username: str | None) -> str |
         return None
     if _private(message.chat):
         return raw
-    replied = message.reply_to_message
-    to_bot = (
-        replied is not None and replied.from_user is not None and replied.from_user.id == bot_id
-    )
+    to_bot = _replies_to(message, bot_id)
     entities = (
         message.parse_entities() if message.text is not None else message.parse_caption_entities()
     )
@@ -267,14 +270,8 @@ class Handlers:
         kind = media_kind(message)
         if kind is None:
             return  # a service message (someone joined, a pinned message, ...)
-        if not _private(message.chat):
-            replied = message.reply_to_message
-            if (
-                replied is None
-                or replied.from_user is None
-                or replied.from_user.id != context.bot.id
-            ):
-                return
+        if not _private(message.chat) and not _replies_to(message, context.bot.id):
+            return
         answer = partial(self.dialog.media, user.id, kind, private=_private(message.chat))
         await self._reply(update, context, user.id, answer)
 
@@ -285,14 +282,8 @@ class Handlers:
         if message is None or user is None or chat is None:
             return
         caption = addressed_text(message, context.bot.id, context.bot.username)
-        if not _private(chat) and caption is None:
-            replied = message.reply_to_message
-            if (
-                replied is None
-                or replied.from_user is None
-                or replied.from_user.id != context.bot.id
-            ):
-                return  # a group picture not meant for the bot
+        if not _private(chat) and caption is None and not _replies_to(message, context.bot.id):
+            return  # a group picture not meant for the bot
         group = message.media_group_id
         if group is not None:
             if group in self._albums:
@@ -316,21 +307,14 @@ class Handlers:
                 for c in (addressed_text(m, context.bot.id, context.bot.username) for m in messages)
                 if c
             ]
-            private = _private(chat)
-            if not read and captions and problems[0] in ("download", "not_image"):
-                # The picture never came, but its caption did: check what was written.
-                answer = partial(self.dialog.text, user.id, "\n".join(captions), private=private)
-            elif read:
-                answer = partial(
-                    self.dialog.picture,
-                    user.id,
-                    read,
-                    "\n".join(captions),
-                    private=private,
-                    some_unread=bool(problems),
-                )
-            else:
-                answer = partial(self.dialog.picture_problem, user.id, problems[0], private=private)
+            answer = partial(
+                self.dialog.picture,
+                user.id,
+                read,
+                "\n".join(captions),
+                problems=problems,
+                private=_private(chat),
+            )
             await self._answer(update, context, await self._ask(answer))
 
     async def _typing(self, context: Context, chat_id: int) -> None:
